@@ -21,8 +21,8 @@ _TOTP_NAME = "Authenticator app"
 def user_create(*, actor: User | None, email: str, full_name: str, role: str, password: str | None) -> User:
     user = User.objects.create_user(email=email, password=password, full_name=full_name, role=role)
     if role == Role.ADMIN:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     request_audit(action="user.create", actor=actor, target=user, after={"role": role})
     return user
 
@@ -31,8 +31,8 @@ def user_create(*, actor: User | None, email: str, full_name: str, role: str, pa
 def user_set_role(*, actor: User, user: User, role: str) -> User:
     before = user.role
     user.role = role
-    user.is_staff = role == Role.ADMIN
-    user.save(update_fields=["role", "is_staff"])
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
     request_audit(action="user.role_change", actor=actor, target=user, before={"role": before}, after={"role": role})
     return user
 

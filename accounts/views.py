@@ -6,6 +6,7 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -34,10 +35,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@login_required
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    from django.contrib.auth import logout
-
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")
