@@ -15,7 +15,12 @@ class TokenForm(forms.Form):
         label="Code",
         max_length=16,
         widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
         ),
     )
 

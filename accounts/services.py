@@ -33,7 +33,9 @@ def user_set_role(*, actor: User, user: User, role: str) -> User:
     user.role = role
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.save(update_fields=["role", "is_staff", "is_superuser"])
-    request_audit(action="user.role_change", actor=actor, target=user, before={"role": before}, after={"role": role})
+    request_audit(
+        action="user.role_change", actor=actor, target=user, before={"role": before}, after={"role": role}
+    )
     return user
 
 
@@ -73,7 +75,9 @@ def totp_enrol_confirm(*, user: User, device: TOTPDevice, token: str, ip: str | 
 
 
 def _backup_codes_replace(*, user: User) -> list[str]:
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Backup codes", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)

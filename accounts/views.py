@@ -66,7 +66,10 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.totp_enrol_confirm(
-            user=user, device=device, token=form.cleaned_data["token"], ip=client_ip(request)  # type: ignore[arg-type]
+            user=user,
+            device=device,
+            token=form.cleaned_data["token"],
+            ip=client_ip(request),  # type: ignore[arg-type]
         )
         if codes is not None:
             otp_login(request, device)
@@ -91,12 +94,17 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             request_audit(
-                action="auth.2fa_verify", actor=user, target=user, after={"method": device.__class__.__name__},
+                action="auth.2fa_verify",
+                actor=user,
+                target=user,
+                after={"method": device.__class__.__name__},
                 ip=client_ip(request),
             )
             return redirect(request.GET.get("next") or "accounts:home")
         request_audit(action="auth.2fa_fail", actor=user, target=user, ip=client_ip(request))
-        form.add_error("token", "That code did not match. Use the 6-digit code from your app or a backup code.")
+        form.add_error(
+            "token", "That code did not match. Use the 6-digit code from your app or a backup code."
+        )
     return render(request, "accounts/2fa_verify.html", {"form": form})
 
 

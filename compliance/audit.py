@@ -109,7 +109,9 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
     checked = 0
     for event in _events_in_order():
         if event.prev_hash != expected_prev:
-            return checked, ChainBreak(event.id, "previous-hash link broken (a row was deleted, inserted or reordered)")
+            return checked, ChainBreak(
+                event.id, "previous-hash link broken (a row was deleted, inserted or reordered)"
+            )
         if compute_row_hash(event) != event.row_hash:
             return checked, ChainBreak(event.id, "content does not match its hash (the row was edited)")
         expected_prev = event.row_hash

@@ -41,14 +41,20 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = No
     # The attempted e-mail is kept as a label (it is staff identity, not patient data); never the password.
     attempted = str(credentials.get("username") or credentials.get("email") or "")[:150]
     audit_record(
-        action=AuditAction.AUTH_LOGIN_FAILED, actor_label=f"unauthenticated: {attempted}",
-        target_label=attempted, ip=_ip(request),
+        action=AuditAction.AUTH_LOGIN_FAILED,
+        actor_label=f"unauthenticated: {attempted}",
+        target_label=attempted,
+        ip=_ip(request),
     )
 
 
 @receiver(user_locked_out, dispatch_uid="compliance.locked_out")
-def _on_locked_out(sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any) -> None:
+def _on_locked_out(
+    sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
+) -> None:
     audit_record(
-        action=AuditAction.AUTH_LOCKED_OUT, actor_label=f"unauthenticated: {username}", target_label=username,
+        action=AuditAction.AUTH_LOCKED_OUT,
+        actor_label=f"unauthenticated: {username}",
+        target_label=username,
         ip=ip_address or _ip(request),
     )

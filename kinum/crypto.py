@@ -73,7 +73,9 @@ def parse_keyring(field_keys: str, index_key: str) -> KeyRing:
             raise ImproperlyConfigured(f"KINUM_FIELD_KEYS names key id {key_id!r} twice")
         ciphers[key_id] = AESGCM(_decode_key(f"KINUM_FIELD_KEYS[{key_id}]", material))
         current_id = current_id or key_id
-    return KeyRing(current_id=current_id, ciphers=ciphers, index_key=_decode_key("KINUM_INDEX_KEY", index_key))
+    return KeyRing(
+        current_id=current_id, ciphers=ciphers, index_key=_decode_key("KINUM_INDEX_KEY", index_key)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -122,9 +124,9 @@ def decrypt(stored: str, *, column: str, row_uid: str) -> str:
         raise DecryptionError(f"{column}: encrypted with key {key_id!r}, which is not in KINUM_FIELD_KEYS")
     try:
         blob = base64.urlsafe_b64decode(payload.encode("ascii"))
-        return cipher.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], associated_data(column, row_uid)).decode(
-            "utf-8"
-        )
+        return cipher.decrypt(
+            blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], associated_data(column, row_uid)
+        ).decode("utf-8")
     except (InvalidTag, binascii.Error, ValueError) as exc:
         raise DecryptionError(f"{column}: value failed authentication (wrong row, column or key)") from exc
 

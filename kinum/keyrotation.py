@@ -58,7 +58,10 @@ def _write_sealed(model: type[models.Model], rows: list[models.Model], fields: l
 
 
 def rotate_model(
-    model: type[models.Model], *, batch_size: int = 1000, max_batches: int | None = None,
+    model: type[models.Model],
+    *,
+    batch_size: int = 1000,
+    max_batches: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RotationReport:
     label = model._meta.label
@@ -88,5 +91,7 @@ def rotate_model(
         rewritten += len(to_update)
         batches += 1
         if progress:
-            progress(f"{label}: {scanned} rows scanned, {rewritten} re-encrypted (up to pk {checkpoint.last_pk})")
+            progress(
+                f"{label}: {scanned} rows scanned, {rewritten} re-encrypted (up to pk {checkpoint.last_pk})"
+            )
     return RotationReport(model_label=label, rows_scanned=scanned, rows_rewritten=rewritten)

@@ -11,7 +11,7 @@ os.environ["KINUM_ENV"] = "test"
 os.environ.setdefault("KINUM_FIELD_KEYS", "test1:" + base64.b64encode(os.urandom(32)).decode())
 os.environ.setdefault("KINUM_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
 
-from kinum.settings import *  # noqa: E402,F403
+from kinum.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

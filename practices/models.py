@@ -53,7 +53,9 @@ class Practice(models.Model):
     # Contract: money in cents, percentages in basis points (1% = 100 bps).
     fee_model = models.CharField(max_length=16, choices=FeeModel.choices, default=FeeModel.CONTINGENCY)
     contingency_bps = models.PositiveIntegerField(
-        default=2500, validators=[MaxValueValidator(10_000)], help_text="Share of recovered dollars, in basis points"
+        default=2500,
+        validators=[MaxValueValidator(10_000)],
+        help_text="Share of recovered dollars, in basis points",
     )
     fixed_fee_cents = models.PositiveIntegerField(default=0, help_text="Fee per placed account, in cents")
     baa_signed_on = models.DateField(null=True, blank=True, help_text="HIPAA business associate agreement")
@@ -72,7 +74,9 @@ class Practice(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(contingency_bps__lte=10_000), name="contingency_bps_max_100pct"),
+            models.CheckConstraint(
+                condition=models.Q(contingency_bps__lte=10_000), name="contingency_bps_max_100pct"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,8 +27,13 @@ def membership_grant(*, actor: User | None, user: User, practice: Practice, role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
     request_audit(
-        action="membership.grant", actor=actor, practice=practice, target=membership,
-        target_label=user.label, before=before, after={"role": role, "is_active": True},
+        action="membership.grant",
+        actor=actor,
+        practice=practice,
+        target=membership,
+        target_label=user.label,
+        before=before,
+        after={"role": role, "is_active": True},
     )
     return membership
 
@@ -38,7 +43,12 @@ def membership_revoke(*, actor: User, membership: Membership) -> Membership:
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     request_audit(
-        action="membership.revoke", actor=actor, practice=membership.practice, target=membership,
-        target_label=membership.user.label, before={"is_active": True}, after={"is_active": False},
+        action="membership.revoke",
+        actor=actor,
+        practice=membership.practice,
+        target=membership,
+        target_label=membership.user.label,
+        before={"is_active": True},
+        after={"is_active": False},
     )
     return membership

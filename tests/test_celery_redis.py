@@ -17,7 +17,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL not set: the Redis round-trip test needs a Redis server"),
+    pytest.mark.skipif(
+        not REDIS_URL, reason="REDIS_URL not set: the Redis round-trip test needs a Redis server"
+    ),
 ]
 
 
@@ -27,9 +29,25 @@ def test_task_round_trips_through_a_real_worker():
     queue = f"roundtrip-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kinum.settings", "KINUM_ENV": "development"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kinum", "worker", "--pool=solo", "-Q", queue, "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kinum",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         assert app.conf.broker_url.startswith("redis://")

@@ -35,7 +35,13 @@ def _production_env(**overrides: str) -> dict[str, str]:
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
@@ -45,7 +51,9 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "KINUM_FIELD_KEYS", "KINUM_INDEX_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "KINUM_FIELD_KEYS", "KINUM_INDEX_KEY", "ALLOWED_HOSTS"]
+)
 def test_production_refuses_to_boot_without_a_secret(missing):
     result = _manage(_production_env(**{missing: ""}), "check")
     assert result.returncode != 0

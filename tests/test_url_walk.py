@@ -61,7 +61,9 @@ def practice_a_ids(practice_a, manager_a, collector_a) -> dict[str, str]:
 
 
 def _is_login_redirect(response) -> bool:
-    return response.status_code == 302 and ("/accounts/login/" in response.url or "/admin/login/" in response.url)
+    return response.status_code == 302 and (
+        "/accounts/login/" in response.url or "/admin/login/" in response.url
+    )
 
 
 def test_the_walk_covers_the_url_configuration(practice_a_ids):
@@ -75,7 +77,11 @@ def test_outsider_gets_nothing_of_practice_a(practice_a_ids, client_outsider, pr
     for name, url, has_args in _urls_for(practice_a_ids):
         response = client_outsider.get(url)
         if has_args:
-            assert response.status_code in (403, 404, 405) or _is_login_redirect(response), (name, url, response.status_code)
+            assert response.status_code in (403, 404, 405) or _is_login_redirect(response), (
+                name,
+                url,
+                response.status_code,
+            )
         else:
             assert response.status_code in (200, 302, 403, 404, 405), (name, url)
         if response.status_code == 200:
@@ -122,10 +128,17 @@ def test_user_without_second_factor_reaches_only_enrolment(practice_a_ids, manag
         if url.startswith("/api/"):
             assert response.status_code == 403, (name, url)
         else:
-            assert response.status_code == 302 and response.url in two_factor_pages, (name, url, response.status_code)
+            assert response.status_code == 302 and response.url in two_factor_pages, (
+                name,
+                url,
+                response.status_code,
+            )
     assert client.get(reverse("accounts:2fa_setup")).status_code == 200
 
 
 def test_insider_sees_their_practice(client_a, practice_a):
     assert client_a.get(reverse("reporting:portal", args=[practice_a.slug])).status_code == 200
-    assert client_a.get(reverse("practices:api_detail", args=[practice_a.slug])).json()["name"] == practice_a.name
+    assert (
+        client_a.get(reverse("practices:api_detail", args=[practice_a.slug])).json()["name"]
+        == practice_a.name
+    )

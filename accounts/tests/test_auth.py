@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _code(device: TOTPDevice, offset_steps: int = 0) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset_steps):06d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset_steps)
+    return f"{code:06d}"
 
 
 def _login(client: Client, email: str, password: str = PASSWORD):
@@ -57,7 +58,12 @@ def test_verification_with_totp_and_wrong_code_is_audited(manager_a, settings):
     device = TOTPDevice.objects.create(user=manager_a, name="app", confirmed=True)
     client = Client()
     _login(client, manager_a.email)
-    assert client.post(reverse("accounts:2fa_verify"), {"token": "123456" if _code(device) != "123456" else "654321"}).status_code == 200
+    assert (
+        client.post(
+            reverse("accounts:2fa_verify"), {"token": "123456" if _code(device) != "123456" else "654321"}
+        ).status_code
+        == 200
+    )
     assert AuditEvent.objects.filter(action=AuditAction.AUTH_2FA_FAIL, actor=manager_a).count() == 1
     response = client.post(reverse("accounts:2fa_verify"), {"token": _code(device)})
     assert response.status_code == 302
@@ -128,12 +134,18 @@ def test_password_hashing_is_argon2_in_real_settings():
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [("collector", "outreach:workspace"), ("compliance_officer", "compliance:audit_log"), ("admin", "admin:index")],
+    [
+        ("collector", "outreach:workspace"),
+        ("compliance_officer", "compliance:audit_log"),
+        ("admin", "admin:index"),
+    ],
 )
 def test_each_role_lands_on_its_page(role, landing, practice_a):
     from tests.factories import UserFactory
 
-    user = UserFactory(role=role, email=f"{role}@x.example", is_staff=role == "admin", is_superuser=role == "admin")
+    user = UserFactory(
+        role=role, email=f"{role}@x.example", is_staff=role == "admin", is_superuser=role == "admin"
+    )
     client = verified_client(user)
     response = client.get(reverse("accounts:home"))
     assert response.url == reverse(landing)

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def _three_events(practice, user) -> list[AuditEvent]:
     return [
-        audit_record(action=AuditAction.PRACTICE_UPDATE, actor=user, practice=practice, target=practice,
-                     after={"n": i})
+        audit_record(
+            action=AuditAction.PRACTICE_UPDATE, actor=user, practice=practice, target=practice, after={"n": i}
+        )
         for i in range(3)
     ]
 
@@ -23,7 +24,9 @@ def _raw(sql: str, params: list) -> None:
     """Tamper the way an attacker with SQL access would: with the append-only triggers switched off."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE compliance_auditevent DISABLE TRIGGER USER")
+            cursor.execute(
+                "SET LOCAL session_replication_role = replica"
+            )  # triggers off; test role is superuser
         else:
             cursor.execute("DROP TRIGGER IF EXISTS compliance_auditevent_no_update")
             cursor.execute("DROP TRIGGER IF EXISTS compliance_auditevent_no_delete")
@@ -53,8 +56,10 @@ def test_orm_refuses_update_and_delete(practice_a, manager_a):
 
 def test_database_trigger_refuses_raw_update_and_delete(practice_a, manager_a):
     event = _three_events(practice_a, manager_a)[0]
-    for sql in ("UPDATE compliance_auditevent SET target_label = 'x' WHERE id = %s",
-                "DELETE FROM compliance_auditevent WHERE id = %s"):
+    for sql in (
+        "UPDATE compliance_auditevent SET target_label = 'x' WHERE id = %s",
+        "DELETE FROM compliance_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
 
@@ -115,7 +120,9 @@ def test_membership_changes_are_audited(practice_a, manager_a, admin_user):
     from tests.factories import UserFactory
 
     newcomer = UserFactory(email="new@alpha.example")
-    membership = membership_grant(actor=admin_user, user=newcomer, practice=practice_a, role="practice_manager")
+    membership = membership_grant(
+        actor=admin_user, user=newcomer, practice=practice_a, role="practice_manager"
+    )
     membership_revoke(actor=admin_user, membership=membership)
     actions = list(AuditEvent.objects.filter(target_id=str(membership.pk)).values_list("action", flat=True))
     assert actions == [AuditAction.MEMBERSHIP_GRANT, AuditAction.MEMBERSHIP_REVOKE]

@@ -39,7 +39,9 @@ def swap_keys(settings):
 
 
 def test_stored_column_holds_no_plaintext_and_reads_back():
-    note = SecretNote.objects.create(title="Jane Q. Patient", body="12 Oak St Apt 4", dob=dt.date(1980, 5, 17))
+    note = SecretNote.objects.create(
+        title="Jane Q. Patient", body="12 Oak St Apt 4", dob=dt.date(1980, 5, 17)
+    )
     for column, plain in [("title", "Jane Q. Patient"), ("body", "Oak St"), ("dob", "1980-05-17")]:
         stored = _raw(note, column)
         assert stored.startswith("v1:test1:")
@@ -70,7 +72,9 @@ def test_value_copied_to_another_row_fails_to_decrypt():
     source = SecretNote.objects.create(title="Jane")
     target = SecretNote.objects.create(title="John")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE crypto_app_secretnote SET title = %s WHERE id = %s", [_raw(source, "title"), target.pk])
+        cursor.execute(
+            "UPDATE crypto_app_secretnote SET title = %s WHERE id = %s", [_raw(source, "title"), target.pk]
+        )
     with pytest.raises(crypto.DecryptionError):
         _ = SecretNote.objects.get(pk=target.pk).title
 
@@ -120,7 +124,9 @@ def test_rotation_reencrypts_everything_and_old_values_stay_readable(swap_keys, 
     rotated = [n for n in notes if _raw(n, "title").startswith("v1:new2:")]
     assert len(rotated) == 10
     call_command("rotate_field_keys", batch_size=5, stdout=open(os.devnull, "w"))
-    assert all(_raw(n, "title").startswith("v1:new2:") and _raw(n, "dob").startswith("v1:new2:") for n in notes)
+    assert all(
+        _raw(n, "title").startswith("v1:new2:") and _raw(n, "dob").startswith("v1:new2:") for n in notes
+    )
     # The old key can now be retired: everything still reads.
     swap_keys(settings.KINUM_FIELD_KEYS.split(",")[0])
     assert [SecretNote.objects.get(pk=n.pk).title for n in notes] == [f"Patient {i}" for i in range(25)]
@@ -142,6 +148,7 @@ def test_value_under_an_unknown_key_is_an_error_never_empty(swap_keys):
         ("k1:" + base64.b64encode(os.urandom(32)).decode(), "", "KINUM_INDEX_KEY is not set"),
         ("k1:!!notbase64!!", base64.b64encode(os.urandom(32)).decode(), "not valid base64"),
     ],
+    ids=["no-field-keys", "short-key", "no-key-id", "no-index-key", "not-base64"],
 )
 def test_bad_key_configuration_is_a_clear_error(field_keys, index_key, message):
     with pytest.raises(ImproperlyConfigured, match=message):
@@ -154,9 +161,18 @@ def test_missing_key_stops_django_startup():
     import sys
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINUM_")}
-    env.update(KINUM_ENV="development", DJANGO_SETTINGS_MODULE="kinum.settings", KINUM_FIELD_KEYS="", KINUM_INDEX_KEY="")
+    env.update(
+        KINUM_ENV="development",
+        DJANGO_SETTINGS_MODULE="kinum.settings",
+        KINUM_FIELD_KEYS="",
+        KINUM_INDEX_KEY="",
+    )
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False,
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
     )
     assert result.returncode != 0

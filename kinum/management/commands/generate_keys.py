@@ -18,4 +18,3 @@ class Command(BaseCommand):
     def handle(self, *args: Any, key_id: str, **options: Any) -> None:
         self.stdout.write(f"KINUM_FIELD_KEYS={key_id}:{generate_key()}")
         self.stdout.write(f"KINUM_INDEX_KEY={generate_key()}")
-

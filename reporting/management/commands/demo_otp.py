@@ -20,5 +20,7 @@ class Command(BaseCommand):
             raise CommandError("demo_otp is a demo convenience and refuses to run in production")
         device = TOTPDevice.objects.filter(user__email=email.lower(), confirmed=True).first()
         if device is None:
-            raise CommandError(f"No confirmed authenticator for {email}; sign in once to enrol, or run seed_demo")
+            raise CommandError(
+                f"No confirmed authenticator for {email}; sign in once to enrol, or run seed_demo"
+            )
         self.stdout.write(current_code(device))

@@ -23,14 +23,29 @@ from practices.services import membership_grant, practice_create
 
 DEMO_PRACTICES = [
     dict(
-        name="Bright Smiles Dental", slug="bright-smiles", time_zone="America/Chicago", city="Springfield",
-        state="IL", zip_code="62701", pm_system=PmSystem.OPEN_DENTAL, status=PracticeStatus.ACTIVE,
-        fee_model=FeeModel.CONTINGENCY, contingency_bps=2500,
+        name="Bright Smiles Dental",
+        slug="bright-smiles",
+        time_zone="America/Chicago",
+        city="Springfield",
+        state="IL",
+        zip_code="62701",
+        pm_system=PmSystem.OPEN_DENTAL,
+        status=PracticeStatus.ACTIVE,
+        fee_model=FeeModel.CONTINGENCY,
+        contingency_bps=2500,
     ),
     dict(
-        name="Riverside Family Medicine", slug="riverside-family", time_zone="America/Los_Angeles",
-        city="Eugene", state="OR", zip_code="97401", pm_system=PmSystem.OPENEMR, status=PracticeStatus.ACTIVE,
-        fee_model=FeeModel.FIXED_FEE, contingency_bps=0, fixed_fee_cents=1500,
+        name="Riverside Family Medicine",
+        slug="riverside-family",
+        time_zone="America/Los_Angeles",
+        city="Eugene",
+        state="OR",
+        zip_code="97401",
+        pm_system=PmSystem.OPENEMR,
+        status=PracticeStatus.ACTIVE,
+        fee_model=FeeModel.FIXED_FEE,
+        contingency_bps=0,
+        fixed_fee_cents=1500,
     ),
 ]
 
@@ -51,7 +66,10 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with KINUM_ENV=production")
         with transaction.atomic():
             practices = {p["slug"]: self._practice(p) for p in DEMO_PRACTICES}
-            rows = [self._user(email, name, role, [practices[s] for s in slugs]) for email, name, role, slugs in DEMO_USERS]
+            rows = [
+                self._user(email, name, role, [practices[s] for s in slugs])
+                for email, name, role, slugs in DEMO_USERS
+            ]
         self.stdout.write(self.style.SUCCESS("\nDemo users (passwords are new on every seed):"))
         for email, role, password, secret in rows:
             self.stdout.write(f"  {role:<20} {email:<34} password: {password}   TOTP secret: {secret}")
