@@ -14,6 +14,7 @@ class Command(BaseCommand):
         checked, broken = audit_verify()
         if broken is not None:
             raise CommandError(
-                f"Audit chain BROKEN at event #{broken.event_id}: {broken.problem}. {checked} rows before it are intact."
+                f"Audit chain BROKEN at event #{broken.event_id}: {broken.problem}. "
+                f"{checked} rows before it are intact."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} rows verified."))
