@@ -55,11 +55,14 @@ _MONEY = re.compile(
     re.VERBOSE,
 )
 _CENT = Decimal("0.01")
+_MAX_DOLLARS = Decimal(MAX_CENTS) / 100
 
 
 def _cents_from_decimal(d: Decimal) -> int:
     if not d.is_finite():
         raise InvalidValue("not a finite amount")
+    if abs(d) > _MAX_DOLLARS:
+        raise InvalidValue("amount out of range")
     cents = int(d.quantize(_CENT, rounding=ROUND_HALF_EVEN).scaleb(2))
     if abs(cents) > MAX_CENTS:
         raise InvalidValue("amount out of range")
