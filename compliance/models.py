@@ -52,7 +52,9 @@ class AuditEvent(models.Model):
     practice = models.ForeignKey("practices.Practice", null=True, blank=True, on_delete=models.PROTECT)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_label = models.CharField(max_length=300, blank=True)
-    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    # No `choices=` on purpose: new actions are added to AuditAction without a migration; the service
+    # refuses values outside the enum.
+    action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
@@ -76,6 +78,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_label or 'system'}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -139,3 +139,22 @@ def blind_index(purpose: str, normalized_value: str) -> str:
     """
     message = f"{purpose}\x00{normalized_value}".encode()
     return hmac.new(keyring().index_key, message, hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """Encrypt a blob (an uploaded file) under the current key: ``key_id \\x00 nonce ciphertext``."""
+    ring = keyring()
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = ring.ciphers[ring.current_id].encrypt(nonce, data, purpose.encode())
+    return ring.current_id.encode("ascii") + b"\x00" + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
+    key_id, sep, rest = bytes(blob).partition(b"\x00")
+    cipher = keyring().ciphers.get(key_id.decode("ascii", "replace")) if sep else None
+    if cipher is None:
+        raise DecryptionError(f"{purpose}: blob is not encrypted under a known key")
+    try:
+        return cipher.decrypt(rest[:_NONCE_BYTES], rest[_NONCE_BYTES:], purpose.encode())
+    except InvalidTag as exc:
+        raise DecryptionError(f"{purpose}: blob failed authentication") from exc

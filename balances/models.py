@@ -1,0 +1,264 @@
+"""The encrypted balance ledger (DESIGN.md §5).
+
+Direct identifiers live only in encrypted columns; the plaintext columns hold what the compliance
+gate, scoring and reports need without decrypting (state, ZIP3, possible time zones, which channels
+exist). Money is integer cents; Reg F dates are dates.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from kinum.fields import BlindIndexField, EncryptedDateField, EncryptedModel, EncryptedTextField
+
+
+class AccountStatus(models.TextChoices):
+    REVIEW = "review", "Awaiting the practice's confirmation"
+    PLACED = "placed", "Placed"
+    IN_PLAN = "in_plan", "On a payment plan"
+    DISPUTED = "disputed", "Disputed"
+    PAID = "paid", "Paid"
+    CLOSED = "closed", "Closed"
+    RECALLED = "recalled", "Recalled by the practice"
+
+
+class EntryKind(models.TextChoices):
+    PLACEMENT = "placement", "Placement"
+    PAYMENT = "payment", "Payment"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    FEE = "fee", "Fee"
+    RECALL = "recall", "Recall"
+    WRITE_OFF = "write_off", "Write-off"
+
+
+class ImportMode(models.TextChoices):
+    PLACEMENT = "placement", "Placement (accounts for outreach)"
+    ANALYSIS = "analysis", "No-obligation analysis (de-identified)"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    IMPORTED = "imported", "Imported: awaiting review"
+    CONFIRMED = "confirmed", "Placement confirmed"
+    REFUSED = "refused", "Refused (file problem)"
+    FAILED = "failed", "Failed (nothing imported)"
+    ALREADY_IMPORTED = "already_imported", "Already imported"
+
+
+class ImportBatch(models.Model):
+    """One uploaded export and what became of it. The report holds counts and codes, never PHI."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="import_batches")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    mode = models.CharField(max_length=16, choices=ImportMode.choices, default=ImportMode.PLACEMENT)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.BigIntegerField(default=0)
+    original_filename = models.CharField(max_length=255, blank=True)
+    requested_preset = models.CharField(max_length=64, default="auto")
+    mapping = models.JSONField(default=dict, blank=True)
+    as_of = models.DateField()
+    preset = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_detail = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    accounts_imported = models.IntegerField(default=0)
+    accounts_updated = models.IntegerField(default=0)
+    accounts_rejected = models.IntegerField(default=0)
+    total_imported_cents = models.BigIntegerField(default=0)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["practice", "file_sha256"]), models.Index(fields=["practice", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+
+
+class ImportRejection(EncryptedModel):
+    """One rejected record of a batch: row number, the file's account key (encrypted), reason code."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejections")
+    row_number = models.IntegerField()
+    account_key = EncryptedTextField(blank=True, null=True)
+    reason = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["row_number"]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.reason}"
+
+
+class ColumnMapping(models.Model):
+    """A practice's saved mapping for a file layout that auto-detection did not know."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="column_mappings")
+    header_signature = models.CharField(max_length=64, help_text="SHA-256 of the normalised header row")
+    columns = models.JSONField(help_text='{"<header in file>": "<canonical field>"}')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "header_signature"], name="uniq_mapping_per_layout")
+        ]
+
+    def __str__(self) -> str:
+        return f"mapping {self.header_signature[:8]} for practice {self.practice_id}"
+
+
+class Consumer(EncryptedModel):
+    """The responsible party (guarantor) at one practice."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="consumers")
+    account_key_index = BlindIndexField(db_index=True)
+    full_name = EncryptedTextField(blank=True, null=True)
+    first_name = EncryptedTextField(blank=True, null=True)
+    last_name = EncryptedTextField(blank=True, null=True)
+    address1 = EncryptedTextField(blank=True, null=True)
+    address2 = EncryptedTextField(blank=True, null=True)
+    city = EncryptedTextField(blank=True, null=True)
+    zip_code = EncryptedTextField(blank=True, null=True)
+    email = EncryptedTextField(blank=True, null=True)
+    email_index = BlindIndexField(db_index=True)
+    dob = EncryptedDateField(blank=True, null=True)
+    # Plaintext derived fields (not identifiers on their own) that the gate and scoring read.
+    state = models.CharField(max_length=2, blank=True)
+    zip3 = models.CharField(max_length=3, blank=True)
+    time_zones = models.JSONField(default=list, blank=True, help_text="Possible IANA zones of the consumer")
+    has_mobile = models.BooleanField(default=False)
+    has_email = models.BooleanField(default=False)
+    has_mailing_address = models.BooleanField(default=False)
+    language = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "account_key_index"], name="uniq_consumer_key_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return f"Consumer #{self.pk}"  # never the name: str() ends up in logs
+
+
+class PhoneKind(models.TextChoices):
+    MOBILE = "mobile", "Mobile"
+    HOME = "home", "Home"
+    WORK = "work", "Work"
+    UNKNOWN = "unknown", "Unknown type"
+
+
+class ConsumerPhone(EncryptedModel):
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT)
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="phones")
+    number = EncryptedTextField()
+    number_index = BlindIndexField(db_index=True)
+    kind = models.CharField(max_length=8, choices=PhoneKind.choices)
+    area_code = models.CharField(max_length=3, help_text="For the time-zone rule; not an identifier alone")
+
+    def __str__(self) -> str:
+        return f"Phone #{self.pk} ({self.kind})"
+
+
+class Account(models.Model):
+    """One placed debt (the unit Reg F counts calls against)."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="accounts")
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="accounts")
+    account_key_index = BlindIndexField()
+    import_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="accounts")
+    last_seen_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.REVIEW)
+    placed_amount_cents = models.BigIntegerField()
+    balance_cents = models.BigIntegerField(help_text="Cache of the sum of ledger entries")
+    total_balance_cents = models.BigIntegerField(null=True, blank=True)
+    insurance_estimate_cents = models.BigIntegerField(null=True, blank=True)
+    last_payment_on = models.DateField(null=True, blank=True)
+    last_payment_cents = models.BigIntegerField(null=True, blank=True)
+    last_statement_on = models.DateField(null=True, blank=True)
+    first_service_on = models.DateField(null=True, blank=True)
+    last_service_on = models.DateField(null=True, blank=True)
+    balance_began_on = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True, help_text="Starts the time-to-first-contact clock")
+    missing_since_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="A newer export did not list this account: the practice confirms paid or recalled",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "account_key_index"], name="uniq_account_key_per_practice"),
+            models.CheckConstraint(condition=models.Q(placed_amount_cents__gt=0), name="placed_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["practice", "status"]), models.Index(fields=["import_batch", "status"])]
+
+    def __str__(self) -> str:
+        return f"Account #{self.pk}"
+
+
+class _AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Ledger entries are append-only: post a correcting entry instead")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise PermissionError("Ledger entries are append-only: post a correcting entry instead")
+
+
+class LedgerEntry(models.Model):
+    """Append-only money movement; an account's balance is the sum of its entries."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    amount_cents = models.BigIntegerField(help_text="Signed: placements add, payments subtract")
+    effective_on = models.DateField()
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    memo = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "effective_on"]), models.Index(fields=["practice", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount_cents} on account #{self.account_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise PermissionError("Ledger entries are append-only")
+
+
+class ImportUpload(models.Model):
+    """The uploaded file itself, AES-GCM encrypted (it is PHI), deleted once the import has run."""
+
+    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="upload")
+    blob = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Upload of batch #{self.batch_id}"

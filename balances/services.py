@@ -1,0 +1,423 @@
+"""Every write to the ledger. Imports: create a batch from an upload, run it (all or nothing), confirm.
+
+The parse itself is pure (`balances.imports`); this module turns accepted accounts into encrypted
+rows chunk by chunk with bulk SQL: one look-up of existing keys per chunk, then bulk inserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from balances.imports import Account as ParsedAccount
+from balances.imports import ImportResult, parse_export
+from balances.imports.codes import FileError
+from balances.models import (
+    Account,
+    AccountStatus,
+    Consumer,
+    ConsumerPhone,
+    EntryKind,
+    ImportBatch,
+    ImportMode,
+    ImportRejection,
+    ImportStatus,
+    ImportUpload,
+    LedgerEntry,
+)
+from compliance.audit import audit_record
+from compliance.models import AuditAction
+from compliance.regf.timezones import zones_for_area_code, zones_for_postal
+from kinum import crypto
+from kinum.progress import progress_set
+from practices.models import Practice
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_PURPOSE = "balances.ImportUpload"
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class ImportRefused(Exception):
+    """The upload itself is unacceptable (too large, empty); nothing was stored."""
+
+
+def account_key_index(practice_id: int, account_key: str) -> str:
+    return crypto.blind_index(f"account-key:{practice_id}", account_key.strip().upper())
+
+
+def email_index(email: str) -> str:
+    return crypto.blind_index("email", email.strip().lower())
+
+
+def phone_index(digits: str) -> str:
+    return crypto.blind_index("phone", digits)
+
+
+def progress_key(batch_id: int) -> str:
+    return f"import-{batch_id}"
+
+
+# --------------------------------------------------------------------------- create
+
+
+@transaction.atomic
+def import_batch_create(
+    *,
+    actor: User | None,
+    practice: Practice,
+    data: bytes,
+    filename: str,
+    as_of: dt.date,
+    mode: str = ImportMode.PLACEMENT,
+    preset: str = "auto",
+    mapping: dict | None = None,
+    enqueue: bool = True,
+) -> ImportBatch:
+    """Store the upload encrypted and queue the import (on commit)."""
+    if not data:
+        raise ImportRefused("The file is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportRefused(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    batch = ImportBatch.objects.create(
+        practice=practice,
+        uploaded_by=actor,
+        mode=mode,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        file_size=len(data),
+        original_filename=filename[-255:],
+        requested_preset=preset,
+        mapping=mapping or {},
+        as_of=as_of,
+    )
+    ImportUpload.objects.create(batch=batch, blob=crypto.encrypt_bytes(data, purpose=f"{UPLOAD_PURPOSE}:{batch.pk}"))
+    if enqueue:
+        from balances.tasks import import_batch_run_task
+
+        transaction.on_commit(lambda: import_batch_run_task.delay(batch.pk))
+    return batch
+
+
+# --------------------------------------------------------------------------- run
+
+
+@dataclass
+class _Counts:
+    created: int = 0
+    updated: int = 0
+    rows_done: int = 0
+
+
+def import_batch_run(*, batch_id: int) -> ImportBatch:
+    """Run a queued import. Claimed with a conditional update, so a retry never runs it twice."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    batch = ImportBatch.objects.select_related("practice").get(pk=batch_id)
+    if not claimed:
+        return batch
+    try:
+        data = _take_upload(batch)
+        earlier = _earlier_identical_import(batch)
+        if earlier is not None:
+            return _finish(batch, status=ImportStatus.ALREADY_IMPORTED, duplicate_of=earlier)
+        result = parse_export(
+            data,
+            as_of=batch.as_of,
+            preset=batch.requested_preset,
+            mapping=batch.mapping or None,
+            chunk_rows=5_000,
+        )
+        total_lines = max(data.count(b"\n"), 1)
+        del data
+        if result.file_error is not None:
+            result.run()  # balance-only files still count their rows for the report
+            return _finish(batch, status=ImportStatus.REFUSED, result=result)
+        with transaction.atomic():
+            counts = _persist(batch, result, total_lines)
+            _record_rejections(batch, result)
+            missing = _mark_missing_accounts(batch)
+            batch = _finish(batch, status=ImportStatus.IMPORTED, result=result, counts=counts, missing=missing)
+            audit_record(
+                action=AuditAction.IMPORT_RUN,
+                actor=batch.uploaded_by,
+                practice=batch.practice,
+                target=batch,
+                after={"imported": counts.created, "updated": counts.updated, "rejected": batch.accounts_rejected},
+            )
+        return batch
+    except Exception as exc:
+        # The atomic block rolled every row back; say why without PHI (no cell values in the message).
+        logger.exception("Import batch %s failed", batch_id)
+        return _finish(batch, status=ImportStatus.FAILED, error_detail=f"{type(exc).__name__}: the import stopped")
+    finally:
+        ImportUpload.objects.filter(batch_id=batch_id).delete()  # the file is PHI: gone after processing
+
+
+def _take_upload(batch: ImportBatch) -> bytes:
+    upload = ImportUpload.objects.get(batch=batch)
+    return crypto.decrypt_bytes(bytes(upload.blob), purpose=f"{UPLOAD_PURPOSE}:{batch.pk}")
+
+
+def _earlier_identical_import(batch: ImportBatch) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(
+            practice=batch.practice,
+            file_sha256=batch.file_sha256,
+            mode=batch.mode,
+            status__in=[ImportStatus.IMPORTED, ImportStatus.CONFIRMED],
+        )
+        .exclude(pk=batch.pk)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _persist(batch: ImportBatch, result: ImportResult, total_lines: int) -> _Counts:
+    counts = _Counts()
+    key = progress_key(batch.pk)
+    progress_set(key, done=0, total=total_lines, stage="importing")
+    for chunk in result.iter_account_chunks():
+        created, updated = _persist_chunk(batch, chunk)
+        counts.created += created
+        counts.updated += updated
+        counts.rows_done = chunk[-1].row_number if chunk else counts.rows_done
+        progress_set(key, done=counts.rows_done, total=total_lines, stage="importing")
+    progress_set(key, done=total_lines, total=total_lines, stage="finishing")
+    return counts
+
+
+def _persist_chunk(batch: ImportBatch, chunk: list[ParsedAccount]) -> tuple[int, int]:
+    practice_id = batch.practice_id
+    indexed = {account_key_index(practice_id, parsed.account_key): parsed for parsed in chunk}
+    existing = {
+        row["account_key_index"]: row
+        for row in Account.objects.filter(practice_id=practice_id, account_key_index__in=list(indexed)).values(
+            "id", "account_key_index", "balance_cents"
+        )
+    }
+    new = {idx: parsed for idx, parsed in indexed.items() if idx not in existing}
+    _create_accounts(batch, new)
+    _update_balances(batch, [(existing[idx], parsed) for idx, parsed in indexed.items() if idx in existing])
+    return len(new), len(indexed) - len(new)
+
+
+def _consumer_from(batch: ImportBatch, idx: str, parsed: ParsedAccount) -> Consumer:
+    has_mailing = bool(parsed.address1 and parsed.city and parsed.zip)
+    zones = set(zones_for_postal(parsed.zip, parsed.state))
+    for phone in parsed.phones:
+        zones |= zones_for_area_code(phone.number[:3])
+    return Consumer(
+        practice_id=batch.practice_id,
+        account_key_index=idx,
+        full_name=parsed.full_name or None,
+        first_name=parsed.first_name or None,
+        last_name=parsed.last_name or None,
+        address1=parsed.address1,
+        address2=parsed.address2,
+        city=parsed.city,
+        zip_code=parsed.zip,
+        email=parsed.email,
+        email_index=email_index(parsed.email) if parsed.email else "",
+        dob=parsed.dob,
+        state=parsed.state or "",
+        zip3=(parsed.zip or "")[:3],
+        time_zones=sorted(zones),
+        has_mobile=any(p.kind == "mobile" for p in parsed.phones),
+        has_email=bool(parsed.email),
+        has_mailing_address=has_mailing,
+        language=(parsed.language or "")[:16],
+    )
+
+
+def _create_accounts(batch: ImportBatch, new: dict[str, ParsedAccount]) -> None:
+    if not new:
+        return
+    consumers = Consumer.objects.bulk_create([_consumer_from(batch, idx, parsed) for idx, parsed in new.items()])
+    accounts = Account.objects.bulk_create(
+        [_account_from(batch, consumer, parsed) for consumer, parsed in zip(consumers, new.values(), strict=True)]
+    )
+    ConsumerPhone.objects.bulk_create(
+        ConsumerPhone(
+            practice_id=batch.practice_id,
+            consumer=consumer,
+            number=phone.number,
+            number_index=phone_index(phone.number),
+            kind=phone.kind,
+            area_code=phone.number[:3],
+        )
+        for consumer, parsed in zip(consumers, new.values(), strict=True)
+        for phone in parsed.phones
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            practice_id=batch.practice_id,
+            account=account,
+            kind=EntryKind.PLACEMENT,
+            amount_cents=account.placed_amount_cents,
+            effective_on=batch.as_of,
+            import_batch=batch,
+        )
+        for account in accounts
+    )
+
+
+def _account_from(batch: ImportBatch, consumer: Consumer, parsed: ParsedAccount) -> Account:
+    return Account(
+        practice_id=batch.practice_id,
+        consumer=consumer,
+        account_key_index=consumer.account_key_index,
+        import_batch=batch,
+        last_seen_batch=batch,
+        status=AccountStatus.REVIEW,
+        placed_amount_cents=parsed.amount_cents,
+        balance_cents=parsed.amount_cents,
+        total_balance_cents=parsed.total_balance_cents,
+        insurance_estimate_cents=parsed.insurance_estimate_cents,
+        last_payment_on=parsed.last_payment_date,
+        last_payment_cents=parsed.last_payment_cents,
+        last_statement_on=parsed.last_statement_date,
+        first_service_on=parsed.first_service_date,
+        last_service_on=parsed.last_service_date,
+        balance_began_on=parsed.date_balance_began,
+        location=(parsed.location or "")[:120],
+        warnings=[str(w) for w in parsed.warnings],
+    )
+
+
+def _update_balances(batch: ImportBatch, pairs: list[tuple[dict, ParsedAccount]]) -> None:
+    """A newer export moves balances through ledger entries: lower = payment, higher = adjustment."""
+    if not pairs:
+        return
+    entries = []
+    for row, parsed in pairs:
+        delta = parsed.amount_cents - row["balance_cents"]
+        if delta:
+            entries.append(
+                LedgerEntry(
+                    practice_id=batch.practice_id,
+                    account_id=row["id"],
+                    kind=EntryKind.PAYMENT if delta < 0 else EntryKind.ADJUSTMENT,
+                    amount_cents=delta,
+                    effective_on=batch.as_of,
+                    import_batch=batch,
+                    memo="balance change reported by the practice's export",
+                )
+            )
+    LedgerEntry.objects.bulk_create(entries)
+    accounts = [
+        Account(id=row["id"], balance_cents=parsed.amount_cents, last_seen_batch=batch, missing_since_batch=None)
+        for row, parsed in pairs
+    ]
+    Account.objects.bulk_update(accounts, ["balance_cents", "last_seen_batch", "missing_since_batch"])
+
+
+def _record_rejections(batch: ImportBatch, result: ImportResult) -> None:
+    ImportRejection.objects.bulk_create(
+        (
+            ImportRejection(batch=batch, row_number=row.row_number, account_key=row.account_key or None, reason=row.reason)
+            for row in result.rejected_rows
+        ),
+        batch_size=5_000,
+    )
+
+
+def _mark_missing_accounts(batch: ImportBatch) -> int:
+    """Open accounts that this newer export no longer lists are flagged for the practice to confirm
+    (paid or recalled). Nothing is closed silently."""
+    return (
+        Account.objects.filter(practice_id=batch.practice_id, status__in=[AccountStatus.REVIEW, AccountStatus.PLACED])
+        .exclude(last_seen_batch=batch)
+        .update(missing_since_batch=batch)
+    )
+
+
+def _finish(
+    batch: ImportBatch,
+    *,
+    status: str,
+    result: ImportResult | None = None,
+    counts: _Counts | None = None,
+    missing: int = 0,
+    duplicate_of: ImportBatch | None = None,
+    error_detail: str = "",
+) -> ImportBatch:
+    batch.status = status
+    batch.finished_at = timezone.now()
+    batch.duplicate_of = duplicate_of
+    fields = ["status", "finished_at", "duplicate_of"]
+    if result is not None:
+        batch.preset = result.preset
+        batch.error_code = result.file_error.value if result.file_error else ""
+        batch.error_detail = result.file_error_detail
+        batch.report = import_report(result, counts=counts, missing=missing)
+        batch.accounts_imported = counts.created if counts else 0
+        batch.accounts_updated = counts.updated if counts else 0
+        batch.accounts_rejected = result.accounts_rejected_total
+        batch.total_imported_cents = result.total_imported_cents if counts else 0
+        fields += ["preset", "error_code", "error_detail", "report", "accounts_imported", "accounts_updated",
+                   "accounts_rejected", "total_imported_cents"]  # fmt: skip
+    if error_detail:
+        batch.error_detail = error_detail
+        fields.append("error_detail")
+    batch.save(update_fields=fields)
+    progress_set(progress_key(batch.pk), done=1, total=1, stage="done")
+    return batch
+
+
+def import_report(result: ImportResult, *, counts: _Counts | None, missing: int) -> dict:
+    """The batch's report: the contract's counters plus what was dropped and changed. No PHI."""
+    summary = result.summary() if result.finished or result._started else {}
+    return {
+        **summary,
+        "preset": result.preset,
+        "file_error": result.file_error.value if result.file_error else None,
+        "dropped_columns": list(result.dropped_columns),
+        "notices": list(result.notices),
+        "accounts_created": counts.created if counts else 0,
+        "accounts_updated": counts.updated if counts else 0,
+        "accounts_missing_from_file": missing,
+    }
+
+
+# --------------------------------------------------------------------------- confirm
+
+
+@transaction.atomic
+def import_batch_confirm(*, actor: User | None, batch: ImportBatch) -> int:
+    """The practice reviewed the report and places the accounts: `placed_at` starts the clock."""
+    if batch.status != ImportStatus.IMPORTED or batch.mode != ImportMode.PLACEMENT:
+        raise ValueError("Only an imported placement batch can be confirmed")
+    now = timezone.now()
+    placed = Account.objects.filter(import_batch=batch, status=AccountStatus.REVIEW).update(
+        status=AccountStatus.PLACED, placed_at=now
+    )
+    batch.status = ImportStatus.CONFIRMED
+    batch.confirmed_at = now
+    batch.confirmed_by = actor
+    batch.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    audit_record(
+        action=AuditAction.IMPORT_CONFIRM, actor=actor, practice=batch.practice, target=batch, after={"placed": placed}
+    )
+    return placed
+
+
+def ledger_balance_mismatches(account_ids: Iterable[int] | None = None) -> list[int]:
+    """Accounts whose cached balance differs from the sum of their entries (should be none)."""
+    from django.db.models import Sum
+
+    accounts = Account.objects.annotate(ledger=Sum("entries__amount_cents"))
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=list(account_ids))
+    return [a.pk for a in accounts if a.ledger != a.balance_cents]
+
+
+def file_error_is_refusal(code: str) -> bool:
+    return code in {c.value for c in FileError}

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from balances.services import import_batch_run
+
+
+@shared_task(name="balances.tasks.import_batch_run_task", acks_late=True)
+def import_batch_run_task(batch_id: int) -> dict[str, object]:
+    """Interface only: load by id, call the service. The service claims the batch, so a redelivered
+    message does nothing the second time."""
+    batch = import_batch_run(batch_id=batch_id)
+    return {"batch_id": batch.pk, "status": batch.status}
