@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("practices.urls")),
+    path("", include("balances.urls")),
     path("", include("compliance.urls")),
     path("", include("outreach.urls")),
     path("", include("reporting.urls")),
