@@ -15,6 +15,16 @@ from django.db import models
 from kinum.fields import BlindIndexField, EncryptedDateField, EncryptedModel, EncryptedTextField
 
 
+class Segment(models.TextChoices):
+    """Explainable outreach segments (balances.scoring.segments holds the rules and cadences)."""
+
+    QUICK_WIN = "quick_win", "Quick win"
+    STANDARD = "standard", "Standard"
+    PAYMENT_PLAN = "payment_plan", "Payment-plan candidate"
+    LONG_SHOT = "long_shot", "Long shot"
+    HARD_TO_REACH = "hard_to_reach", "Hard to reach"
+
+
 class AccountStatus(models.TextChoices):
     REVIEW = "review", "Awaiting the practice's confirmation"
     PLACED = "placed", "Placed"
@@ -202,6 +212,21 @@ class Account(models.Model):
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="A newer export did not list this account: the practice confirms paid or recalled",
     )  # fmt: skip
+    # Score (balances.scoring): written set-based by the scoring task, never by hand.
+    score_probability = models.FloatField(null=True, blank=True, help_text="P(resolves within 180 days)")
+    score_expected_cents = models.BigIntegerField(null=True, blank=True)
+    segment = models.CharField(max_length=16, choices=Segment.choices, blank=True)
+    score_flags = models.IntegerField(default=0, help_text="Reason bits (balances.scoring.features.Flag)")
+    score_age_days = models.IntegerField(null=True, blank=True, help_text="Age of the balance at placement")
+    score_model_version = models.CharField(max_length=64, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    # The practice may keep an account out of outreach (audited: account.exclude / account.include).
+    excluded_from_outreach = models.BooleanField(default=False)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    excluded_reason = models.CharField(max_length=200, blank=True)
+    excluded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -210,7 +235,11 @@ class Account(models.Model):
             models.UniqueConstraint(fields=["practice", "account_key_index"], name="uniq_account_key_per_practice"),
             models.CheckConstraint(condition=models.Q(placed_amount_cents__gt=0), name="placed_amount_positive"),
         ]
-        indexes = [models.Index(fields=["practice", "status"]), models.Index(fields=["import_batch", "status"])]
+        indexes = [
+            models.Index(fields=["practice", "status"]),
+            models.Index(fields=["import_batch", "status"]),
+            models.Index(fields=["practice", "segment"]),
+        ]
 
     def __str__(self) -> str:
         return f"Account #{self.pk}"
@@ -262,3 +291,93 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Upload of batch #{self.batch_id}"
+
+
+# --------------------------------------------------------------------------- scoring and analysis
+
+
+class ScoringModel(models.Model):
+    """One version of a practice's likelihood model: the documented prior, or the prior calibrated on
+    the practice's own resolved outcomes. Every score carries the `version` it was made with."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="scoring_models")
+    version = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, help_text="prior or calibrated")
+    params = models.JSONField(default=dict, help_text="Coefficients and their covariance; no PHI")
+    outcomes = models.IntegerField(default=0, help_text="Resolved outcomes the calibration used")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["practice", "version"], name="uniq_model_version")]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class SegmentExclusion(models.Model):
+    """The practice keeps a whole segment out of outreach (audited)."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="segment_exclusions")
+    segment = models.CharField(max_length=16, choices=Segment.choices)
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "segment"], name="uniq_segment_exclusion")]
+
+    def __str__(self) -> str:
+        return f"{self.segment} excluded at practice {self.practice_id}"
+
+
+class AnalysisAccount(models.Model):
+    """One account of a de-identified analysis upload: amounts, dates, ZIP3 and which channels exist.
+
+    No name, street, phone, email, date of birth or account number is stored here, not even encrypted.
+    Rows are purged when the practice declines the analysis.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="analysis_accounts")
+    amount_cents = models.BigIntegerField()
+    total_balance_cents = models.BigIntegerField(null=True, blank=True)
+    insurance_estimate_cents = models.BigIntegerField(null=True, blank=True)
+    last_payment_on = models.DateField(null=True, blank=True)
+    last_payment_cents = models.BigIntegerField(null=True, blank=True)
+    last_statement_on = models.DateField(null=True, blank=True)
+    first_service_on = models.DateField(null=True, blank=True)
+    last_service_on = models.DateField(null=True, blank=True)
+    balance_began_on = models.DateField(null=True, blank=True)
+    zip3 = models.CharField(max_length=3, blank=True)
+    has_mobile = models.BooleanField(default=False)
+    has_phone = models.BooleanField(default=False)
+    has_email = models.BooleanField(default=False)
+    has_mailing_address = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch"])]
+
+    def __str__(self) -> str:
+        return f"Analysis account #{self.pk}"
+
+
+class AnalysisDecision(models.TextChoices):
+    PENDING = "pending", "Awaiting the practice's decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined (analysis data purged)"
+
+
+class AnalysisReview(models.Model):
+    """The practice's answer to a projection. Holds aggregates only (no account rows, no PHI)."""
+
+    batch = models.OneToOneField(ImportBatch, on_delete=models.PROTECT, related_name="analysis_review")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=16, choices=AnalysisDecision.choices, default=AnalysisDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True, help_text="Projection headline figures at decision time")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Analysis review of batch {self.batch_id}: {self.decision}"
