@@ -30,6 +30,19 @@ class AuditAction(models.TextChoices):
     ACCOUNT_PLACE = "account.place", "Account placed"
     CONTACT_ALLOW = "contact.allow", "Contact allowed by the gate"
     CONTACT_BLOCK = "contact.block", "Contact blocked by the gate"
+    OPTOUT_RECORD = "optout.record", "Opt-out recorded"
+    DISPUTE_RECORD = "dispute.record", "Dispute recorded"
+    DISPUTE_RESPOND = "dispute.respond", "Dispute answered (verification sent)"
+    CEASE_RECORD = "cease.record", "Cease notice recorded"
+    CONSUMER_FLAG = "consumer.flag", "Attorney, bankruptcy or death recorded"
+    VALIDATION_NOTICE_SEND = "validation_notice.send", "Validation notice sent"
+    VALIDATION_NOTICE_RESULT = "validation_notice.result", "Validation notice delivery result"
+    ACCOUNT_EXCLUDE = "account.exclude", "Account excluded from outreach"
+    ACCOUNT_INCLUDE = "account.include", "Account returned to outreach"
+    SEGMENT_EXCLUDE = "segment.exclude", "Segment excluded from outreach"
+    SEGMENT_INCLUDE = "segment.include", "Segment returned to outreach"
+    ANALYSIS_APPROVE = "analysis.approve", "Recovery projection approved"
+    ANALYSIS_DECLINE = "analysis.decline", "Recovery projection declined (analysis data purged)"
 
 
 class _AppendOnlyQuerySet(models.QuerySet):
