@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from compliance.audit import audit_record
 from compliance.models import AuditAction
 from compliance.regf.timezones import zones_for_area_code, zones_for_postal
 from kinum import crypto
+from kinum.bulk import allocate_ids, insert_rows
 from kinum.progress import progress_set
 from practices.models import Practice
 
@@ -97,7 +99,9 @@ def import_batch_create(
         mapping=mapping or {},
         as_of=as_of,
     )
-    ImportUpload.objects.create(batch=batch, blob=crypto.encrypt_bytes(data, purpose=f"{UPLOAD_PURPOSE}:{batch.pk}"))
+    ImportUpload.objects.create(
+        batch=batch, blob=crypto.encrypt_bytes(data, purpose=f"{UPLOAD_PURPOSE}:{batch.pk}")
+    )
     if enqueue:
         from balances.tasks import import_batch_run_task
 
@@ -141,22 +145,40 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
             result.run()  # balance-only files still count their rows for the report
             return _finish(batch, status=ImportStatus.REFUSED, result=result)
         with transaction.atomic():
-            counts = _persist(batch, result, total_lines)
+            # Take the database's write lock first (SQLite has one) so id allocation cannot race.
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+            if batch.mode == ImportMode.ANALYSIS:  # de-identified: balances/analysis.py stores no identifier
+                from balances.analysis import analysis_persist
+
+                counts = analysis_persist(batch=batch, result=result)
+            else:
+                counts = _persist(batch, result, total_lines)
             _record_rejections(batch, result)
-            missing = _mark_missing_accounts(batch)
-            batch = _finish(batch, status=ImportStatus.IMPORTED, result=result, counts=counts, missing=missing)
+            missing = _mark_missing_accounts(batch) if batch.mode == ImportMode.PLACEMENT else 0
+            batch = _finish(
+                batch, status=ImportStatus.IMPORTED, result=result, counts=counts, missing=missing
+            )
             audit_record(
                 action=AuditAction.IMPORT_RUN,
                 actor=batch.uploaded_by,
                 practice=batch.practice,
                 target=batch,
-                after={"imported": counts.created, "updated": counts.updated, "rejected": batch.accounts_rejected},
+                after={
+                    "imported": counts.created,
+                    "updated": counts.updated,
+                    "rejected": batch.accounts_rejected,
+                },
             )
+            from balances.scoring.tasks import scoring_enqueue_after_import
+
+            transaction.on_commit(lambda: scoring_enqueue_after_import(batch.practice_id))
         return batch
     except Exception as exc:
         # The atomic block rolled every row back; say why without PHI (no cell values in the message).
         logger.exception("Import batch %s failed", batch_id)
-        return _finish(batch, status=ImportStatus.FAILED, error_detail=f"{type(exc).__name__}: the import stopped")
+        return _finish(
+            batch, status=ImportStatus.FAILED, error_detail=f"{type(exc).__name__}: the import stopped"
+        )
     finally:
         ImportUpload.objects.filter(batch_id=batch_id).delete()  # the file is PHI: gone after processing
 
@@ -199,9 +221,9 @@ def _persist_chunk(batch: ImportBatch, chunk: list[ParsedAccount]) -> tuple[int,
     indexed = {account_key_index(practice_id, parsed.account_key): parsed for parsed in chunk}
     existing = {
         row["account_key_index"]: row
-        for row in Account.objects.filter(practice_id=practice_id, account_key_index__in=list(indexed)).values(
-            "id", "account_key_index", "balance_cents"
-        )
+        for row in Account.objects.filter(
+            practice_id=practice_id, account_key_index__in=list(indexed)
+        ).values("id", "account_key_index", "balance_cents")
     }
     new = {idx: parsed for idx, parsed in indexed.items() if idx not in existing}
     _create_accounts(batch, new)
@@ -209,86 +231,201 @@ def _persist_chunk(batch: ImportBatch, chunk: list[ParsedAccount]) -> tuple[int,
     return len(new), len(indexed) - len(new)
 
 
-def _consumer_from(batch: ImportBatch, idx: str, parsed: ParsedAccount) -> Consumer:
-    has_mailing = bool(parsed.address1 and parsed.city and parsed.zip)
+_CONSUMER_SECRETS = (
+    "full_name",
+    "first_name",
+    "last_name",
+    "address1",
+    "address2",
+    "city",
+    "zip_code",
+    "email",
+    "dob",
+)
+_CONSUMER_COLUMNS = (
+    "id",
+    "row_uid",
+    "practice_id",
+    "account_key_index",
+    *_CONSUMER_SECRETS,
+    "email_index",
+    "state",
+    "zip3",
+    "time_zones",
+    "has_mobile",
+    "has_email",
+    "has_mailing_address",
+    "language",
+    "created_at",
+)
+_ACCOUNT_COLUMNS = (
+    "id",
+    "practice_id",
+    "consumer_id",
+    "account_key_index",
+    "import_batch_id",
+    "last_seen_batch_id",
+    "status",
+    "placed_amount_cents",
+    "balance_cents",
+    "total_balance_cents",
+    "insurance_estimate_cents",
+    "last_payment_on",
+    "last_payment_cents",
+    "last_statement_on",
+    "first_service_on",
+    "last_service_on",
+    "balance_began_on",
+    "location",
+    "warnings",
+    "placed_at",
+    "missing_since_batch_id",
+    "created_at",
+    "updated_at",
+)
+_PHONE_COLUMNS = ("row_uid", "practice_id", "consumer_id", "number", "number_index", "kind", "area_code")
+_ENTRY_COLUMNS = (
+    "practice_id",
+    "account_id",
+    "kind",
+    "amount_cents",
+    "effective_on",
+    "import_batch_id",
+    "memo",
+    "created_at",
+)
+
+
+def _possible_zones(parsed: ParsedAccount) -> list[str]:
     zones = set(zones_for_postal(parsed.zip, parsed.state))
     for phone in parsed.phones:
         zones |= zones_for_area_code(phone.number[:3])
-    return Consumer(
+    return sorted(zones)
+
+
+def _consumer_row(
+    ids: tuple[int, str], batch: ImportBatch, idx: str, parsed: ParsedAccount, seal: dict, now
+) -> dict:
+    consumer_id, row_uid = ids
+    plain = {
+        "full_name": parsed.full_name,
+        "first_name": parsed.first_name,
+        "last_name": parsed.last_name,
+        "address1": parsed.address1,
+        "address2": parsed.address2,
+        "city": parsed.city,
+        "zip_code": parsed.zip,
+        "email": parsed.email,
+        "dob": parsed.dob.isoformat() if parsed.dob else None,
+    }
+    row = {name: seal[name](value, row_uid) for name, value in plain.items()}
+    row.update(
+        id=consumer_id,
+        row_uid=row_uid,
         practice_id=batch.practice_id,
         account_key_index=idx,
-        full_name=parsed.full_name or None,
-        first_name=parsed.first_name or None,
-        last_name=parsed.last_name or None,
-        address1=parsed.address1,
-        address2=parsed.address2,
-        city=parsed.city,
-        zip_code=parsed.zip,
-        email=parsed.email,
         email_index=email_index(parsed.email) if parsed.email else "",
-        dob=parsed.dob,
         state=parsed.state or "",
         zip3=(parsed.zip or "")[:3],
-        time_zones=sorted(zones),
+        time_zones=_possible_zones(parsed),
         has_mobile=any(p.kind == "mobile" for p in parsed.phones),
         has_email=bool(parsed.email),
-        has_mailing_address=has_mailing,
+        has_mailing_address=bool(parsed.address1 and parsed.city and parsed.zip),
         language=(parsed.language or "")[:16],
+        created_at=now,
     )
+    return row
+
+
+def _account_row(
+    account_id: int, consumer_id: int, idx: str, batch: ImportBatch, parsed: ParsedAccount, now
+) -> dict:
+    return {
+        "id": account_id,
+        "practice_id": batch.practice_id,
+        "consumer_id": consumer_id,
+        "account_key_index": idx,
+        "import_batch_id": batch.pk,
+        "last_seen_batch_id": batch.pk,
+        "status": AccountStatus.REVIEW.value,
+        "placed_amount_cents": parsed.amount_cents,
+        "balance_cents": parsed.amount_cents,
+        "total_balance_cents": parsed.total_balance_cents,
+        "insurance_estimate_cents": parsed.insurance_estimate_cents,
+        "last_payment_on": parsed.last_payment_date,
+        "last_payment_cents": parsed.last_payment_cents,
+        "last_statement_on": parsed.last_statement_date,
+        "first_service_on": parsed.first_service_date,
+        "last_service_on": parsed.last_service_date,
+        "balance_began_on": parsed.date_balance_began,
+        "location": (parsed.location or "")[:120],
+        "warnings": [str(w) for w in parsed.warnings],
+        "placed_at": None,
+        "missing_since_batch_id": None,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _create_accounts(batch: ImportBatch, new: dict[str, ParsedAccount]) -> None:
+    """Encrypt and stream the new consumers, accounts, phones and placement entries into their tables."""
     if not new:
         return
-    consumers = Consumer.objects.bulk_create([_consumer_from(batch, idx, parsed) for idx, parsed in new.items()])
-    accounts = Account.objects.bulk_create(
-        [_account_from(batch, consumer, parsed) for consumer, parsed in zip(consumers, new.values(), strict=True)]
+    now = timezone.now()
+    seal = {name: crypto.sealer(f"{Consumer._meta.label}.{name}") for name in _CONSUMER_SECRETS}
+    seal_phone = crypto.sealer(f"{ConsumerPhone._meta.label}.number")
+    consumer_ids = allocate_ids(Consumer, len(new))
+    account_ids = allocate_ids(Account, len(new))
+    keys = [(cid, str(uuid.uuid4())) for cid in consumer_ids]
+    items = list(new.items())
+    insert_rows(
+        Consumer,
+        (
+            _consumer_row(k, batch, idx, parsed, seal, now)
+            for k, (idx, parsed) in zip(keys, items, strict=True)
+        ),
+        columns=_CONSUMER_COLUMNS,
     )
-    ConsumerPhone.objects.bulk_create(
-        ConsumerPhone(
-            practice_id=batch.practice_id,
-            consumer=consumer,
-            number=phone.number,
-            number_index=phone_index(phone.number),
-            kind=phone.kind,
-            area_code=phone.number[:3],
-        )
-        for consumer, parsed in zip(consumers, new.values(), strict=True)
-        for phone in parsed.phones
+    insert_rows(
+        Account,
+        (
+            _account_row(aid, cid, idx, batch, parsed, now)
+            for aid, (cid, _), (idx, parsed) in zip(account_ids, keys, items, strict=True)
+        ),
+        columns=_ACCOUNT_COLUMNS,
     )
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(
-            practice_id=batch.practice_id,
-            account=account,
-            kind=EntryKind.PLACEMENT,
-            amount_cents=account.placed_amount_cents,
-            effective_on=batch.as_of,
-            import_batch=batch,
-        )
-        for account in accounts
-    )
-
-
-def _account_from(batch: ImportBatch, consumer: Consumer, parsed: ParsedAccount) -> Account:
-    return Account(
-        practice_id=batch.practice_id,
-        consumer=consumer,
-        account_key_index=consumer.account_key_index,
-        import_batch=batch,
-        last_seen_batch=batch,
-        status=AccountStatus.REVIEW,
-        placed_amount_cents=parsed.amount_cents,
-        balance_cents=parsed.amount_cents,
-        total_balance_cents=parsed.total_balance_cents,
-        insurance_estimate_cents=parsed.insurance_estimate_cents,
-        last_payment_on=parsed.last_payment_date,
-        last_payment_cents=parsed.last_payment_cents,
-        last_statement_on=parsed.last_statement_date,
-        first_service_on=parsed.first_service_date,
-        last_service_on=parsed.last_service_date,
-        balance_began_on=parsed.date_balance_began,
-        location=(parsed.location or "")[:120],
-        warnings=[str(w) for w in parsed.warnings],
+    phones = []
+    for (cid, _), (_, parsed) in zip(keys, items, strict=True):
+        for phone in parsed.phones:
+            phone_uid = str(uuid.uuid4())
+            phones.append(
+                {
+                    "row_uid": phone_uid,
+                    "practice_id": batch.practice_id,
+                    "consumer_id": cid,
+                    "number": seal_phone(phone.number, phone_uid),
+                    "number_index": phone_index(phone.number),
+                    "kind": phone.kind,
+                    "area_code": phone.number[:3],
+                }
+            )
+    insert_rows(ConsumerPhone, phones, columns=_PHONE_COLUMNS)
+    insert_rows(
+        LedgerEntry,
+        (
+            {
+                "practice_id": batch.practice_id,
+                "account_id": aid,
+                "kind": EntryKind.PLACEMENT.value,
+                "amount_cents": parsed.amount_cents,
+                "effective_on": batch.as_of,
+                "import_batch_id": batch.pk,
+                "memo": "",
+                "created_at": now,
+            }
+            for aid, (_, parsed) in zip(account_ids, items, strict=True)
+        ),
+        columns=_ENTRY_COLUMNS,
     )
 
 
@@ -313,7 +450,9 @@ def _update_balances(batch: ImportBatch, pairs: list[tuple[dict, ParsedAccount]]
             )
     LedgerEntry.objects.bulk_create(entries)
     accounts = [
-        Account(id=row["id"], balance_cents=parsed.amount_cents, last_seen_batch=batch, missing_since_batch=None)
+        Account(
+            id=row["id"], balance_cents=parsed.amount_cents, last_seen_batch=batch, missing_since_batch=None
+        )
         for row, parsed in pairs
     ]
     Account.objects.bulk_update(accounts, ["balance_cents", "last_seen_batch", "missing_since_batch"])
@@ -322,7 +461,9 @@ def _update_balances(batch: ImportBatch, pairs: list[tuple[dict, ParsedAccount]]
 def _record_rejections(batch: ImportBatch, result: ImportResult) -> None:
     ImportRejection.objects.bulk_create(
         (
-            ImportRejection(batch=batch, row_number=row.row_number, account_key=row.account_key or None, reason=row.reason)
+            ImportRejection(
+                batch=batch, row_number=row.row_number, account_key=row.account_key or None, reason=row.reason
+            )
             for row in result.rejected_rows
         ),
         batch_size=5_000,
@@ -333,7 +474,9 @@ def _mark_missing_accounts(batch: ImportBatch) -> int:
     """Open accounts that this newer export no longer lists are flagged for the practice to confirm
     (paid or recalled). Nothing is closed silently."""
     return (
-        Account.objects.filter(practice_id=batch.practice_id, status__in=[AccountStatus.REVIEW, AccountStatus.PLACED])
+        Account.objects.filter(
+            practice_id=batch.practice_id, status__in=[AccountStatus.REVIEW, AccountStatus.PLACED]
+        )
         .exclude(last_seen_batch=batch)
         .update(missing_since_batch=batch)
     )
@@ -362,8 +505,16 @@ def _finish(
         batch.accounts_updated = counts.updated if counts else 0
         batch.accounts_rejected = result.accounts_rejected_total
         batch.total_imported_cents = result.total_imported_cents if counts else 0
-        fields += ["preset", "error_code", "error_detail", "report", "accounts_imported", "accounts_updated",
-                   "accounts_rejected", "total_imported_cents"]  # fmt: skip
+        fields += [
+            "preset",
+            "error_code",
+            "error_detail",
+            "report",
+            "accounts_imported",
+            "accounts_updated",
+            "accounts_rejected",
+            "total_imported_cents",
+        ]
     if error_detail:
         batch.error_detail = error_detail
         fields.append("error_detail")
@@ -404,7 +555,11 @@ def import_batch_confirm(*, actor: User | None, batch: ImportBatch) -> int:
     batch.confirmed_by = actor
     batch.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     audit_record(
-        action=AuditAction.IMPORT_CONFIRM, actor=actor, practice=batch.practice, target=batch, after={"placed": placed}
+        action=AuditAction.IMPORT_CONFIRM,
+        actor=actor,
+        practice=batch.practice,
+        target=batch,
+        after={"placed": placed},
     )
     return placed
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,13 +97,29 @@ def associated_data(column: str, row_uid: str) -> bytes:
     return f"{column}|{row_uid}".encode()
 
 
-def encrypt(plaintext: str, *, column: str, row_uid: str) -> str:
+def sealer(column: str) -> Callable[[str | None, str], str | None]:
+    """An encrypt function for one column, with the key looked up once (the import's hot path)."""
     ring = keyring()
-    nonce = os.urandom(_NONCE_BYTES)
-    sealed = ring.ciphers[ring.current_id].encrypt(
-        nonce, plaintext.encode("utf-8"), associated_data(column, row_uid)
-    )
-    return f"{FORMAT_VERSION}:{ring.current_id}:{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
+    cipher = ring.ciphers[ring.current_id]
+    prefix = f"{FORMAT_VERSION}:{ring.current_id}:"
+    binding = f"{column}|"
+    urandom, b64 = os.urandom, base64.urlsafe_b64encode
+
+    def seal(plaintext: str | None, row_uid: str) -> str | None:
+        if plaintext is None or plaintext == "":
+            return None
+        nonce = urandom(_NONCE_BYTES)
+        sealed = cipher.encrypt(nonce, plaintext.encode("utf-8"), (binding + row_uid).encode())
+        return prefix + b64(nonce + sealed).decode("ascii")
+
+    return seal
+
+
+def encrypt(plaintext: str, *, column: str, row_uid: str) -> str:
+    sealed = sealer(column)(plaintext, row_uid)
+    if sealed is None:
+        raise ValueError("empty values are stored as NULL, not encrypted")
+    return sealed
 
 
 def key_id_of(stored: str) -> str:
