@@ -212,6 +212,9 @@ class Account(models.Model):
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="A newer export did not list this account: the practice confirms paid or recalled",
     )  # fmt: skip
+    aging_days = models.IntegerField(
+        null=True, blank=True, help_text="Age implied by the export's aging buckets (balances.scoring.features)"
+    )
     # Score (balances.scoring): written set-based by the scoring task, never by hand.
     score_probability = models.FloatField(null=True, blank=True, help_text="P(resolves within 180 days)")
     score_expected_cents = models.BigIntegerField(null=True, blank=True)
@@ -349,6 +352,7 @@ class AnalysisAccount(models.Model):
     first_service_on = models.DateField(null=True, blank=True)
     last_service_on = models.DateField(null=True, blank=True)
     balance_began_on = models.DateField(null=True, blank=True)
+    aging_days = models.IntegerField(null=True, blank=True, help_text="Age implied by the aging buckets")
     zip3 = models.CharField(max_length=3, blank=True)
     has_mobile = models.BooleanField(default=False)
     has_phone = models.BooleanField(default=False)
