@@ -92,13 +92,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_label or 'system'}"
 
-    @property
-    def action_label(self) -> str:
-        try:
-            return AuditAction(self.action).label
-        except ValueError:
-            return self.action
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit rows are append-only: they cannot be updated")
@@ -106,6 +99,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         raise PermissionError("Audit rows are append-only: they cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
 
 
 class PhiAccessReason(models.TextChoices):
