@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from balances.scoring import tasks as scoring_tasks  # noqa: F401 - registers the scoring tasks with the worker
 from balances.services import import_batch_run
 
 
