@@ -6,4 +6,5 @@ app_name = "outreach"
 
 urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
+    path("workspace/<slug:practice_slug>/consumers/<int:consumer_id>/why/", views.why, name="why"),
 ]
