@@ -4,7 +4,7 @@ Rules (first match wins), in terms a practice manager can check against the acco
 
 1. Hard to reach: no mailing address and no email, so the validation notice cannot be delivered
    until a call confirms an address.
-2. Quick win: $200 or less, at most 90 days old, a mobile or an email on file, likelihood >= 45 %.
+2. Quick win: $200 or less, known to be at most 90 days old, a mobile or an email on file, likelihood >= 45 %.
 3. Payment-plan candidate: $500 or more with likelihood >= 20 %: a plan is the likely way to pay.
 4. Long shot: likelihood under 25 %: low-cost written contact only.
 5. Standard: everything else.
@@ -40,11 +40,13 @@ DEFAULT_CONTINGENCY_BPS = 2_500
 def assign_segments(features: pd.DataFrame, probability: np.ndarray) -> np.ndarray:
     amount = features["amount_cents"].to_numpy()
     age = features["age_days"].to_numpy()
+    known_age = features["age_known"].to_numpy()
     reachable_fast = (features["mobile"].to_numpy() > 0) | (features["email"].to_numpy() > 0)
     no_written = (features["no_address"].to_numpy() > 0) & (features["email"].to_numpy() == 0)
     conditions = [
         no_written,
         (amount <= QUICK_WIN_MAX_CENTS)
+        & known_age
         & (age <= QUICK_WIN_MAX_AGE)
         & reachable_fast
         & (probability >= QUICK_WIN_MIN_P),
