@@ -47,6 +47,10 @@ UPLOAD_PURPOSE = "balances.ImportUpload"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
+class _RefusedAfterReading(Exception):
+    """Rolls the batch back when the file turns out unusable only once all rows were read."""
+
+
 class ImportRefused(Exception):
     """The upload itself is unacceptable (too large, empty); nothing was stored."""
 
@@ -153,6 +157,8 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
                 counts = analysis_persist(batch=batch, result=result)
             else:
                 counts = _persist(batch, result, total_lines)
+            if result.file_error is not None:  # found only after reading every row (e.g. no data rows)
+                raise _RefusedAfterReading
             _record_rejections(batch, result)
             missing = _mark_missing_accounts(batch) if batch.mode == ImportMode.PLACEMENT else 0
             batch = _finish(
@@ -173,6 +179,8 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
 
             transaction.on_commit(lambda: scoring_enqueue_after_import(batch.practice_id))
         return batch
+    except _RefusedAfterReading:
+        return _finish(batch, status=ImportStatus.REFUSED, result=result)
     except Exception as exc:
         # The atomic block rolled every row back; say why without PHI (no cell values in the message).
         logger.exception("Import batch %s failed", batch_id)
@@ -459,14 +467,25 @@ def _update_balances(batch: ImportBatch, pairs: list[tuple[dict, ParsedAccount]]
 
 
 def _record_rejections(batch: ImportBatch, result: ImportResult) -> None:
-    ImportRejection.objects.bulk_create(
-        (
-            ImportRejection(
-                batch=batch, row_number=row.row_number, account_key=row.account_key or None, reason=row.reason
-            )
-            for row in result.rejected_rows
-        ),
-        batch_size=5_000,
+    """Row number, reason and the file's account key (encrypted) of every rejected record. An analysis
+    upload keeps no identifier at all, not even the practice's account number."""
+    keep_keys = batch.mode == ImportMode.PLACEMENT
+    seal = crypto.sealer(f"{ImportRejection._meta.label}.account_key")
+
+    def rows():  # type: ignore[no-untyped-def]
+        for rejected in result.rejected_rows:
+            row_uid = str(uuid.uuid4())
+            key = rejected.account_key if keep_keys else None
+            yield {
+                "row_uid": row_uid,
+                "batch_id": batch.pk,
+                "row_number": rejected.row_number,
+                "account_key": seal(key, row_uid),
+                "reason": str(rejected.reason),
+            }
+
+    insert_rows(
+        ImportRejection, rows(), columns=("row_uid", "batch_id", "row_number", "account_key", "reason")
     )
 
 
@@ -576,3 +595,115 @@ def ledger_balance_mismatches(account_ids: Iterable[int] | None = None) -> list[
 
 def file_error_is_refusal(code: str) -> bool:
     return code in {c.value for c in FileError}
+
+
+# --------------------------------------------------------------------------- preview and mapping
+
+
+@dataclass
+class ImportPreview:
+    preset: str
+    file_error: str | None
+    file_error_detail: str
+    column_map: dict[str, str]
+    dropped_columns: list[str]
+    header: list[str]
+    rows: list[dict[str, str]]
+
+
+def _mask(value: str | None) -> str:
+    """Show enough to recognise a row, never a whole identifier: 'Jane Smith' -> 'J*** S****'."""
+    if not value:
+        return ""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in str(value).split())
+
+
+def import_preview(*, batch: ImportBatch, rows: int = 5) -> ImportPreview:
+    """What auto-detection found and the first accepted rows, identifiers masked."""
+    data = _take_upload(batch)
+    result = parse_export(
+        data, as_of=batch.as_of, preset=batch.requested_preset, mapping=batch.mapping or None, chunk_rows=rows
+    )
+    header = _header_row_for_mapping(data) if result.file_error else list(result.column_map)
+    preview_rows: list[dict[str, str]] = []
+    if result.file_error is None:
+        first = next(iter(result.iter_account_chunks()), [])
+        preview_rows = [
+            {
+                "row": str(acc.row_number),
+                "name": _mask(acc.full_name),
+                "address": _mask(acc.address1),
+                "city": acc.city or "",
+                "state": acc.state or "",
+                "phone": f"***-***-{acc.phones[0].number[-4:]}" if acc.phones else "",
+                "email": ("***@" + acc.email.split("@", 1)[1]) if acc.email else "",
+                "amount": f"${acc.amount_cents / 100:,.2f}",
+            }
+            for acc in first[:rows]
+        ]
+    return ImportPreview(
+        preset=result.preset,
+        file_error=result.file_error.value if result.file_error else None,
+        file_error_detail=result.file_error_detail,
+        column_map=dict(result.column_map),
+        dropped_columns=list(result.dropped_columns),
+        header=header,
+        rows=preview_rows,
+    )
+
+
+def _header_row_for_mapping(data: bytes) -> list[str]:
+    """The first row that looks like headings (three or more non-empty text cells)."""
+    from balances.imports.sniff import SniffError, sniff
+
+    try:
+        sniffed = sniff(data)
+    except SniffError:
+        return []
+    try:
+        for _, row in sniffed.iter_rows():
+            cells = [c.strip() for c in (row or [])]
+            if sum(1 for c in cells if c and not c.replace(".", "").replace(",", "").isdigit()) >= 3:
+                return [c for c in cells if c]
+            if _ > 30:
+                break
+    finally:
+        sniffed.close()
+    return []
+
+
+def header_signature(headers: Iterable[str]) -> str:
+    normalised = "|".join(h.strip().lower() for h in headers)
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+@transaction.atomic
+def import_batch_set_mapping(*, actor: User, batch: ImportBatch, columns: dict[str, str]) -> ImportBatch:
+    """Use this mapping for the batch and remember it for the practice's next file of the same layout."""
+    from balances.models import ColumnMapping
+
+    kept = {header: field for header, field in columns.items() if field}
+    ColumnMapping.objects.update_or_create(
+        practice=batch.practice, header_signature=header_signature(columns), defaults={"columns": kept}
+    )
+    batch.mapping = {"columns": {h: (f or "discard") for h, f in columns.items()}}
+    batch.save(update_fields=["mapping"])
+    return batch
+
+
+def saved_mapping_for(*, batch: ImportBatch) -> dict | None:
+    from balances.models import ColumnMapping
+
+    header = _header_row_for_mapping(_take_upload(batch))
+    saved = ColumnMapping.objects.filter(
+        practice=batch.practice, header_signature=header_signature(header)
+    ).first()
+    return {"columns": {h: saved.columns.get(h, "discard") for h in header}} if saved else None
+
+
+def import_batch_start(*, batch: ImportBatch) -> None:
+    """The practice manager looked at the preview and starts the import."""
+    from balances.tasks import import_batch_run_task
+
+    if batch.status == ImportStatus.QUEUED:
+        transaction.on_commit(lambda: import_batch_run_task.delay(batch.pk))

@@ -33,3 +33,13 @@ def practice_get_for_user(user: User, *, slug: str | None = None, practice_id: i
 
 def memberships_for_practice(practice: Practice) -> QuerySet[Membership]:
     return Membership.objects.filter(practice=practice).select_related("user").order_by("user__email")
+
+
+def practice_get_for_manager(user: User, *, slug: str) -> Practice:
+    """A practice the user manages (practice managers of it, and admins). Agency collectors and
+    compliance officers do not upload or approve for a practice: for them it is a 404 like any other."""
+    if user.is_authenticated and user.role == Role.ADMIN:
+        return practice_get_for_user(user, slug=slug)
+    if not user.is_authenticated or user.role != Role.PRACTICE_MANAGER:
+        raise Http404("No such practice")
+    return practice_get_for_user(user, slug=slug)

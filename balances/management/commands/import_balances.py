@@ -29,11 +29,17 @@ class Command(BaseCommand):
     help = "Import a practice-management export into the encrypted ledger and print a JSON report."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("file", help="the export (CSV, TSV, pipe/semicolon text or XLSX; sniffed by content)")
+        parser.add_argument(
+            "file", help="the export (CSV, TSV, pipe/semicolon text or XLSX; sniffed by content)"
+        )
         parser.add_argument("--practice", required=True, help="practice slug")
         parser.add_argument("--preset", default="auto", help="layout preset name, or auto (default)")
-        parser.add_argument("--mapping", help='JSON file: {"columns": {"<header in file>": "<canonical field>"}}')
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--mapping", help='JSON file: {"columns": {"<header in file>": "<canonical field>"}}'
+        )
+        parser.add_argument(
+            "--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+        )
         parser.add_argument("--place", action="store_true", help="confirm the placement right away")
         parser.add_argument("--analysis", action="store_true", help="de-identified analysis mode")
 
