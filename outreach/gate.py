@@ -16,15 +16,18 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import enum
 import hashlib
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from balances.models import Account, Consumer
 from compliance.audit import audit_record
@@ -157,11 +160,19 @@ def histories_load(
     return out
 
 
+def _of(ids: list[int], column: str = "consumer_id") -> Any:
+    """`column IN ids`. On PostgreSQL as `= ANY(%s)` with one array parameter: a 2,000-item IN list
+    costs more to bind and parse than the query takes to run."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611 (column is ours)
+    return Q(**{f"{column}__in": ids})
+
+
 def _load_chunk(ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[int, History]:
     hist: dict[int, History] = {}
-    for cid, practice_id, state, zip3, zones, has_mail in Consumer.objects.filter(id__in=ids).values_list(
-        "id", "practice_id", "state", "zip3", "time_zones", "has_mailing_address"
-    ):
+    for cid, practice_id, state, zip3, zones, has_mail in Consumer.objects.filter(
+        _of(ids, column="id")
+    ).values_list("id", "practice_id", "state", "zip3", "time_zones", "has_mailing_address"):
         h = History(cid, practice_id, state, tuple(zones or ()))
         if state == "NY" and zip3 in NYC_ZIP3:
             h.city = "new york"
@@ -169,7 +180,7 @@ def _load_chunk(ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[
             h.contact_points[POSTAL_POINT] = regf.ContactPoint(id=POSTAL_POINT, kind="postal", place="home")
         hist[cid] = h
 
-    for aid, cid, practice_id, balance, began in Account.objects.filter(consumer_id__in=ids).values_list(
+    for aid, cid, practice_id, balance, began in Account.objects.filter(_of(ids)).values_list(
         "id", "consumer_id", "practice_id", "balance_cents", "balance_began_on"
     ):
         hist[cid].debts.append(regf.Debt(str(aid), str(practice_id), balance, began))
@@ -185,7 +196,7 @@ def _load_chunk(ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[
 
 def _load_points(hist: dict[int, History], ids: list[int]) -> None:
     extra_zones: dict[int, set[str]] = defaultdict(set)
-    rows = ContactPoint.objects.filter(consumer_id__in=ids).values_list(
+    rows = ContactPoint.objects.filter(_of(ids)).values_list(
         "id", "consumer_id", "kind", "type", "party", "source", "obtained_on", "value_index", "public_domain",
         "time_zones", "creditor_notice_sent_on", "creditor_notice_optout_deadline",
         "creditor_notice_names_collector",
@@ -210,9 +221,23 @@ def _load_points(hist: dict[int, History], ids: list[int]) -> None:
         h.zones = tuple(sorted(set(h.zones) | zones))
 
 
+def _id_text(raw: str | None) -> tuple[str, ...]:
+    """'[12, 34]' (a JSON list of ids cast to text in SQL) -> ('12', '34'): the engine's debt ids,
+    without a json.loads per row (the contact history is the bulk of what the gate reads)."""
+    if raw is None or len(raw) < 3:
+        return ()
+    inner = raw[1:-1]
+    if "," not in inner:
+        return (inner.strip(),)
+    return tuple(inner.replace(" ", "").split(","))
+
+
 def _load_contacts(hist: dict[int, History], ids: list[int], since: dt.datetime, until: dt.datetime) -> None:
     rows = (
-        ContactEvent.objects.filter(consumer_id__in=ids, at__gte=since, at__lte=until)
+        ContactEvent.objects.filter(_of(ids), at__gte=since, at__lte=until)
+        .annotate(
+            accts=Cast("account_ids", TextField()), discussed=Cast("discussed_account_ids", TextField())
+        )
         .order_by("consumer_id", "at", "id")
         .values_list(
             "id",
@@ -222,8 +247,8 @@ def _load_contacts(hist: dict[int, History], ids: list[int], since: dt.datetime,
             "direction",
             "purpose",
             "at",
-            "account_ids",
-            "discussed_account_ids",
+            "accts",
+            "discussed",
             "result",
             "automated",
             "prerecorded",
@@ -231,27 +256,28 @@ def _load_contacts(hist: dict[int, History], ids: list[int], since: dt.datetime,
         )
     )
     purposes = {p.value: p for p in Purpose}
+    event = regf.Event
     for eid, cid, pid, channel, direction, purpose, at, accts, discussed, result, auto, prerec, reply in rows:
         hist[cid].events.append(
-            regf.Event(
+            event(
                 type=channel,
                 at=_aware(at),
                 id=f"c{eid}",
                 direction=direction,
                 contact_point=(str(pid) if pid else POSTAL_POINT if channel == Channel.LETTER else None),
-                debt_ids=_ids(accts),
+                debt_ids=_id_text(accts),
                 purpose=purposes[purpose],
                 in_reply_to=f"c{reply}" if reply else None,
                 automated=auto,
                 prerecorded=prerec,
                 result=result or None,
-                discussed_debt_ids=_ids(discussed),
+                discussed_debt_ids=_id_text(discussed),
             )
         )
 
 
 def _load_point_events(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
-    rows = PointEvent.objects.filter(consumer_id__in=ids, at__lte=until).values_list(
+    rows = PointEvent.objects.filter(_of(ids), at__lte=until).values_list(
         "id", "consumer_id", "contact_point_id", "kind", "at", "media", "medium", "disclosed", "written",
         "result", "since", "pending_review", "review_outcome", "reviewed_at",
     )  # fmt: skip
@@ -294,7 +320,7 @@ def _load_point_events(hist: dict[int, History], ids: list[int], until: dt.datet
 
 
 def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
-    consents = CallConsent.objects.filter(consumer_id__in=ids, at__lte=until)
+    consents = CallConsent.objects.filter(_of(ids), at__lte=until)
     for cid, accts, at, start, end in consents.values_list(
         "consumer_id", "account_ids", "at", "from_date", "until_date"
     ):
@@ -303,7 +329,7 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
         )
         hist[cid].events.append(event)
 
-    rows = InconvenientDesignation.objects.filter(consumer_id__in=ids, at__lte=until).values_list(
+    rows = InconvenientDesignation.objects.filter(_of(ids), at__lte=until).values_list(
         "consumer_id", "kind", "days", "start", "end", "from_date", "until_date", "place", "oral", "at", "via"
     )
     for cid, kind, days, start, end, from_date, until_date, place, oral, at, via in rows:
@@ -321,7 +347,7 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
                 )
             )
 
-    rows = Dispute.objects.filter(consumer_id__in=ids, received_at__lte=until).values_list(
+    rows = Dispute.objects.filter(_of(ids), received_at__lte=until).values_list(
         "id", "consumer_id", "account_ids", "request", "written", "new_information", "received_at",
         "responded_at", "response_kind",
     )  # fmt: skip
@@ -343,7 +369,7 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
                 regf.Event(type="verification", at=_aware(responded), debt_ids=debt_ids, kind=response_kind)
             )
 
-    rows = CeaseNotice.objects.filter(consumer_id__in=ids, received_at__lte=until).values_list(
+    rows = CeaseNotice.objects.filter(_of(ids), received_at__lte=until).values_list(
         "id", "consumer_id", "account_ids", "limited", "written", "received_at", "pending_review",
         "review_outcome", "reviewed_at",
     )  # fmt: skip
@@ -363,7 +389,7 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
         if outcome and reviewed and reviewed <= until:
             hist[cid].events.append(regf.Event(type="review", at=_aware(reviewed), ref=ref, outcome=outcome))
 
-    rows = ConsumerFlag.objects.filter(consumer_id__in=ids, at__lte=until).values_list(
+    rows = ConsumerFlag.objects.filter(_of(ids), at__lte=until).values_list(
         "consumer_id", "kind", "at", "on", "account_ids", "attorney_contacted_at"
     )
     for cid, kind, at, on, accts, contacted in rows:
@@ -376,15 +402,17 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
         else:
             h.deceased = regf.Notice(at=_aware(at), on=on)
 
-    rows = ValidationNotice.objects.filter(consumer_id__in=ids, sent_at__lte=until).values_list(
-        "consumer_id", "account_ids", "sent_at", "method", "delivery", "period_end"
+    rows = (
+        ValidationNotice.objects.filter(_of(ids), sent_at__lte=until)
+        .annotate(accts=Cast("account_ids", TextField()))
+        .values_list("consumer_id", "accts", "sent_at", "method", "delivery", "period_end")
     )
     for cid, accts, sent_at, method, delivery, end in rows:
         hist[cid].events.append(
             regf.Event(
                 type="validation_notice",
                 at=_aware(sent_at),
-                debt_ids=_ids(accts),
+                debt_ids=_id_text(accts),
                 method=method,
                 delivery="undeliverable" if delivery == "undeliverable" else "sent",
                 end_date=end,
@@ -395,27 +423,34 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
 # --------------------------------------------------------------------------- digest
 
 
-def _canonical(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
+_FIELD_GETTERS: dict[type, Any] = {}
+
+
+def _json_default(value: Any) -> Any:
+    """What json's C encoder cannot write itself. A dataclass becomes the list of its field values in
+    declaration order (its type fixes the names); instants are written in UTC; sets sorted."""
+    kind = type(value)
+    getter = _FIELD_GETTERS.get(kind)
+    if getter is None and dataclasses.is_dataclass(value):
+        names = [f.name for f in dataclasses.fields(value)]
+        getter = _FIELD_GETTERS[kind] = operator.attrgetter(*names) if len(names) > 1 else (
+            lambda v, n=names[0]: (getattr(v, n),)
+        )  # fmt: skip
+    if getter is not None:
+        return getter(value)
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, frozenset | set):
-        return sorted(_canonical(v) for v in value)
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    return value
+        return sorted(value, key=str)
+    raise TypeError(f"cannot digest {kind.__name__}")
 
 
 def inputs_digest(inp: regf.DecideInput) -> str:
-    """SHA-256 of the canonical JSON of an engine input (stable across processes and runs)."""
-    payload = json.dumps(_canonical(inp), sort_keys=True, separators=(",", ":"), default=str)
+    """SHA-256 of a canonical JSON form of an engine input: the same input gives the same digest in
+    any process (sets sorted, instants in UTC, dict keys sorted), any change gives another."""
+    payload = json.dumps(inp, default=_json_default, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
