@@ -62,7 +62,9 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """One uploaded export and what became of it. The report holds counts and codes, never PHI."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="import_batches")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="import_batches"
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     mode = models.CharField(max_length=16, choices=ImportMode.choices, default=ImportMode.PLACEMENT)
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
@@ -91,7 +93,10 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["practice", "file_sha256"]), models.Index(fields=["practice", "-created_at"])]
+        indexes = [
+            models.Index(fields=["practice", "file_sha256"]),
+            models.Index(fields=["practice", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Import #{self.pk} ({self.get_status_display()})"
@@ -119,7 +124,9 @@ class ImportRejection(EncryptedModel):
 class ColumnMapping(models.Model):
     """A practice's saved mapping for a file layout that auto-detection did not know."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="column_mappings")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="column_mappings"
+    )
     header_signature = models.CharField(max_length=64, help_text="SHA-256 of the normalised header row")
     columns = models.JSONField(help_text='{"<header in file>": "<canonical field>"}')
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,7 +167,9 @@ class Consumer(EncryptedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["practice", "account_key_index"], name="uniq_consumer_key_per_practice")
+            models.UniqueConstraint(
+                fields=["practice", "account_key_index"], name="uniq_consumer_key_per_practice"
+            )
         ]
 
     def __str__(self) -> str:
@@ -207,22 +216,18 @@ class Account(models.Model):
     balance_began_on = models.DateField(null=True, blank=True)
     location = models.CharField(max_length=120, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    placed_at = models.DateTimeField(null=True, blank=True, help_text="Starts the time-to-first-contact clock")
+    placed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Starts the time-to-first-contact clock"
+    )
     missing_since_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="A newer export did not list this account: the practice confirms paid or recalled",
     )  # fmt: skip
     aging_days = models.IntegerField(
-        null=True, blank=True, help_text="Age implied by the export's aging buckets (balances.scoring.features)"
+        null=True,
+        blank=True,
+        help_text="Age implied by the export's aging buckets (balances.scoring.features)",
     )
-    # Score (balances.scoring): written set-based by the scoring task, never by hand.
-    score_probability = models.FloatField(null=True, blank=True, help_text="P(resolves within 180 days)")
-    score_expected_cents = models.BigIntegerField(null=True, blank=True)
-    segment = models.CharField(max_length=16, choices=Segment.choices, blank=True)
-    score_flags = models.IntegerField(default=0, help_text="Reason bits (balances.scoring.features.Flag)")
-    score_age_days = models.IntegerField(null=True, blank=True, help_text="Age of the balance at placement")
-    score_model_version = models.CharField(max_length=64, blank=True)
-    scored_at = models.DateTimeField(null=True, blank=True)
     # The practice may keep an account out of outreach (audited: account.exclude / account.include).
     excluded_from_outreach = models.BooleanField(default=False)
     excluded_by = models.ForeignKey(
@@ -235,13 +240,16 @@ class Account(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["practice", "account_key_index"], name="uniq_account_key_per_practice"),
-            models.CheckConstraint(condition=models.Q(placed_amount_cents__gt=0), name="placed_amount_positive"),
+            models.UniqueConstraint(
+                fields=["practice", "account_key_index"], name="uniq_account_key_per_practice"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(placed_amount_cents__gt=0), name="placed_amount_positive"
+            ),
         ]
         indexes = [
             models.Index(fields=["practice", "status"]),
             models.Index(fields=["import_batch", "status"]),
-            models.Index(fields=["practice", "segment"]),
         ]
 
     def __str__(self) -> str:
@@ -271,7 +279,10 @@ class LedgerEntry(models.Model):
     objects = _AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["account", "effective_on"]), models.Index(fields=["practice", "kind"])]
+        indexes = [
+            models.Index(fields=["account", "effective_on"]),
+            models.Index(fields=["practice", "kind"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_cents} on account #{self.account_id}"
@@ -285,25 +296,51 @@ class LedgerEntry(models.Model):
         raise PermissionError("Ledger entries are append-only")
 
 
-class ImportUpload(models.Model):
-    """The uploaded file itself, AES-GCM encrypted (it is PHI), deleted once the import has run."""
+class ImportUploadChunk(models.Model):
+    """One 1 MiB piece of an uploaded file, AES-GCM encrypted (the file is PHI; see
+    kinum.encrypted_stream). Kept in the database so any worker host can read it; deleted once the
+    import has run."""
 
-    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="upload")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="upload_chunks")
+    index = models.PositiveIntegerField()
     blob = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="uniq_upload_chunk")]
 
     def __str__(self) -> str:
-        return f"Upload of batch #{self.batch_id}"
+        return f"Upload chunk {self.index} of batch #{self.batch_id}"
 
 
-# --------------------------------------------------------------------------- scoring and analysis
+class AccountScore(models.Model):
+    """The latest score of an account (balances.scoring). Derived data, rewritten wholesale per practice
+    by the scoring task (delete + COPY), so it lives beside Account rather than in it: rewriting a million
+    of these narrow rows is cheap, rewriting a million wide, heavily indexed Account rows is not."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+", db_index=False)
+    probability = models.FloatField(help_text="P(resolves within 180 days)")
+    expected_cents = models.BigIntegerField()
+    segment = models.CharField(max_length=16, choices=Segment.choices)
+    flags = models.IntegerField(default=0, help_text="Reason bits (balances.scoring.features.Flag)")
+    age_days = models.IntegerField(null=True, blank=True, help_text="Age of the balance at placement")
+    model_version = models.CharField(max_length=64)
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "segment"])]
+
+    def __str__(self) -> str:
+        return f"Score of account #{self.account_id}"
 
 
 class ScoringModel(models.Model):
     """One version of a practice's likelihood model: the documented prior, or the prior calibrated on
     the practice's own resolved outcomes. Every score carries the `version` it was made with."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="scoring_models")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="scoring_models"
+    )
     version = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, help_text="prior or calibrated")
     params = models.JSONField(default=dict, help_text="Coefficients and their covariance; no PHI")
@@ -321,7 +358,9 @@ class ScoringModel(models.Model):
 class SegmentExclusion(models.Model):
     """The practice keeps a whole segment out of outreach (audited)."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="segment_exclusions")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="segment_exclusions"
+    )
     segment = models.CharField(max_length=16, choices=Segment.choices)
     excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     reason = models.CharField(max_length=200, blank=True)
@@ -377,10 +416,14 @@ class AnalysisReview(models.Model):
 
     batch = models.OneToOneField(ImportBatch, on_delete=models.PROTECT, related_name="analysis_review")
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField(max_length=16, choices=AnalysisDecision.choices, default=AnalysisDecision.PENDING)
+    decision = models.CharField(
+        max_length=16, choices=AnalysisDecision.choices, default=AnalysisDecision.PENDING
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     decided_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True, help_text="Projection headline figures at decision time")
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="Projection headline figures at decision time"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +32,7 @@ from balances.models import (
     ImportMode,
     ImportRejection,
     ImportStatus,
-    ImportUpload,
+    ImportUploadChunk,
     LedgerEntry,
 )
 from compliance.audit import audit_record
@@ -38,12 +40,13 @@ from compliance.models import AuditAction
 from compliance.regf.timezones import zones_for_area_code, zones_for_postal
 from kinum import crypto
 from kinum.bulk import allocate_ids, insert_rows
+from kinum.encrypted_stream import ChunkReader, encrypt_chunks
 from kinum.progress import progress_set
 from practices.models import Practice
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_PURPOSE = "balances.ImportUpload"
+UPLOAD_PURPOSE = "balances.ImportUploadChunk"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
@@ -79,7 +82,7 @@ def import_batch_create(
     *,
     actor: User | None,
     practice: Practice,
-    data: bytes,
+    data: bytes | IO[bytes],
     filename: str,
     as_of: dt.date,
     mode: str = ImportMode.PLACEMENT,
@@ -87,30 +90,75 @@ def import_batch_create(
     mapping: dict | None = None,
     enqueue: bool = True,
 ) -> ImportBatch:
-    """Store the upload encrypted and queue the import (on commit)."""
-    if not data:
-        raise ImportRefused("The file is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportRefused(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    """Store the upload encrypted, 1 MiB at a time (never whole in memory), and queue the import."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     batch = ImportBatch.objects.create(
         practice=practice,
         uploaded_by=actor,
         mode=mode,
-        file_sha256=hashlib.sha256(data).hexdigest(),
-        file_size=len(data),
+        file_sha256="",
         original_filename=filename[-255:],
         requested_preset=preset,
         mapping=mapping or {},
         as_of=as_of,
     )
-    ImportUpload.objects.create(
-        batch=batch, blob=crypto.encrypt_bytes(data, purpose=f"{UPLOAD_PURPOSE}:{batch.pk}")
-    )
+    reader = _HashingReader(source)
+    for index, sealed in encrypt_chunks(reader, purpose=_upload_purpose(batch.pk)):
+        ImportUploadChunk.objects.create(batch=batch, index=index, blob=sealed)
+        if reader.size > MAX_UPLOAD_BYTES:
+            break
+    size = reader.size
+    if size == 0:
+        raise ImportRefused("The file is empty.")  # rolls the batch back: nothing stored
+    if size > MAX_UPLOAD_BYTES:
+        raise ImportRefused(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    batch.file_sha256, batch.file_size = reader.digest.hexdigest(), size
+    batch.save(update_fields=["file_sha256", "file_size"])
     if enqueue:
         from balances.tasks import import_batch_run_task
 
         transaction.on_commit(lambda: import_batch_run_task.delay(batch.pk))
     return batch
+
+
+class _HashingReader:
+    """Counts and hashes what passes through, so the upload is read only once."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self._source = source
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._source.read(size)
+        self.digest.update(block)
+        self.size += len(block)
+        return block
+
+
+def _upload_purpose(batch_id: int) -> str:
+    return f"{UPLOAD_PURPOSE}:{batch_id}"
+
+
+def open_upload(batch: ImportBatch) -> IO[bytes]:
+    """A seekable stream of the decrypted upload, one chunk in memory at a time."""
+    count = ImportUploadChunk.objects.filter(batch=batch).count()
+    if count == 0:
+        raise ImportUploadChunk.DoesNotExist(f"batch {batch.pk} has no upload")
+
+    def load(index: int) -> bytes:
+        return bytes(ImportUploadChunk.objects.values_list("blob", flat=True).get(batch=batch, index=index))
+
+    reader = ChunkReader(load, chunk_count=count, purpose=_upload_purpose(batch.pk), size=batch.file_size)
+    return io.BufferedReader(reader, buffer_size=1 << 16)
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    lines = 0
+    while block := stream.read(1 << 20):
+        lines += block.count(b"\n")
+    stream.seek(0)
+    return max(lines, 1)
 
 
 # --------------------------------------------------------------------------- run
@@ -132,10 +180,11 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
     if not claimed:
         return batch
     try:
-        data = _take_upload(batch)
+        data = open_upload(batch)
         earlier = _earlier_identical_import(batch)
         if earlier is not None:
             return _finish(batch, status=ImportStatus.ALREADY_IMPORTED, duplicate_of=earlier)
+        total_lines = _count_lines(data)  # before parsing: the parser reads the same stream lazily
         result = parse_export(
             data,
             as_of=batch.as_of,
@@ -143,8 +192,6 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
             mapping=batch.mapping or None,
             chunk_rows=5_000,
         )
-        total_lines = max(data.count(b"\n"), 1)
-        del data
         if result.file_error is not None:
             result.run()  # balance-only files still count their rows for the report
             return _finish(batch, status=ImportStatus.REFUSED, result=result)
@@ -188,12 +235,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
             batch, status=ImportStatus.FAILED, error_detail=f"{type(exc).__name__}: the import stopped"
         )
     finally:
-        ImportUpload.objects.filter(batch_id=batch_id).delete()  # the file is PHI: gone after processing
-
-
-def _take_upload(batch: ImportBatch) -> bytes:
-    upload = ImportUpload.objects.get(batch=batch)
-    return crypto.decrypt_bytes(bytes(upload.blob), purpose=f"{UPLOAD_PURPOSE}:{batch.pk}")
+        ImportUploadChunk.objects.filter(batch_id=batch_id).delete()  # the file is PHI: gone after processing
 
 
 def _earlier_identical_import(batch: ImportBatch) -> ImportBatch | None:
@@ -620,7 +662,7 @@ def _mask(value: str | None) -> str:
 
 def import_preview(*, batch: ImportBatch, rows: int = 5) -> ImportPreview:
     """What auto-detection found and the first accepted rows, identifiers masked."""
-    data = _take_upload(batch)
+    data = open_upload(batch)
     result = parse_export(
         data, as_of=batch.as_of, preset=batch.requested_preset, mapping=batch.mapping or None, chunk_rows=rows
     )
@@ -652,7 +694,7 @@ def import_preview(*, batch: ImportBatch, rows: int = 5) -> ImportPreview:
     )
 
 
-def _header_row_for_mapping(data: bytes) -> list[str]:
+def _header_row_for_mapping(data: IO[bytes]) -> list[str]:
     """The first row that looks like headings (three or more non-empty text cells)."""
     from balances.imports.sniff import SniffError, sniff
 
@@ -694,7 +736,7 @@ def import_batch_set_mapping(*, actor: User, batch: ImportBatch, columns: dict[s
 def saved_mapping_for(*, batch: ImportBatch) -> dict | None:
     from balances.models import ColumnMapping
 
-    header = _header_row_for_mapping(_take_upload(batch))
+    header = _header_row_for_mapping(open_upload(batch))
     saved = ColumnMapping.objects.filter(
         practice=batch.practice, header_signature=header_signature(header)
     ).first()

@@ -31,7 +31,7 @@ def import_upload(request: HttpRequest, practice_slug: str) -> HttpResponse:
             batch = services.import_batch_create(
                 actor=request.user,  # type: ignore[arg-type]
                 practice=practice,
-                data=upload.read(),
+                data=upload,
                 filename=upload.name,
                 as_of=form.cleaned_data["as_of"],
                 mode=form.cleaned_data["mode"],
@@ -54,7 +54,7 @@ def import_upload(request: HttpRequest, practice_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
-    if batch.status != ImportStatus.QUEUED or not hasattr(batch, "upload"):
+    if batch.status != ImportStatus.QUEUED or not batch.upload_chunks.exists():
         return redirect("balances:import_detail", practice_slug=practice_slug, batch_id=batch.pk)
     preview = services.import_preview(batch=batch)
     if request.method == "POST" and preview.file_error is None:
@@ -75,7 +75,7 @@ def import_preview(request: HttpRequest, practice_slug: str, batch_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
-    if batch.status != ImportStatus.QUEUED or not hasattr(batch, "upload"):
+    if batch.status != ImportStatus.QUEUED or not batch.upload_chunks.exists():
         return redirect("balances:import_detail", practice_slug=practice_slug, batch_id=batch.pk)
     preview = services.import_preview(batch=batch)
     headers = preview.header

@@ -58,12 +58,16 @@ def import_through_pipeline(path: Path) -> tuple[float, dict]:
     practice = Practice.objects.create(name="Bench Dental", slug="bench-dental")
     started = time.perf_counter()
     batch = import_batch_create(
-        actor=None, practice=practice, data=path.read_bytes(), filename=path.name, as_of=dt.date(2025, 3, 14),
+        actor=None, practice=practice, data=path.open("rb"), filename=path.name, as_of=dt.date(2025, 3, 14),
         enqueue=False,
     )  # fmt: skip
     batch = import_batch_run(batch_id=batch.pk)
     elapsed = time.perf_counter() - started
-    return elapsed, {"status": batch.status, "imported": batch.accounts_imported, "rejected": batch.accounts_rejected}
+    return elapsed, {
+        "status": batch.status,
+        "imported": batch.accounts_imported,
+        "rejected": batch.accounts_rejected,
+    }
 
 
 def plain_copy(path: Path) -> float:
@@ -76,14 +80,19 @@ def plain_copy(path: Path) -> float:
             "last_payment text, last_stmt text, ssn text)"
         )
         started = time.perf_counter()
-        with path.open("rb") as fh, cursor.cursor.copy("COPY bench_plain FROM STDIN WITH (FORMAT csv, HEADER)") as copy:
+        with (
+            path.open("rb") as fh,
+            cursor.cursor.copy("COPY bench_plain FROM STDIN WITH (FORMAT csv, HEADER)") as copy,
+        ):
             while block := fh.read(1 << 20):
                 copy.write(block)
         return time.perf_counter() - started
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
@@ -103,7 +112,9 @@ def main() -> None:
 
     print(f"rows in file:          {args.rows:,} ({size_mb:,.1f} MB)")
     print(f"import outcome:        {outcome}")
-    print(f"pipeline:              {elapsed:,.1f} s = {args.rows / elapsed:,.0f} rows/s (encrypted, end to end)")
+    print(
+        f"pipeline:              {elapsed:,.1f} s = {args.rows / elapsed:,.0f} rows/s (encrypted, end to end)"
+    )
     print(f"plain COPY reference:  {copy_elapsed:,.2f} s = {args.rows / copy_elapsed:,.0f} rows/s")
     print(f"ratio to COPY:         {elapsed / copy_elapsed:,.1f}x")
     print(f"peak RSS:              {rss_import:,.0f} MB (before the import: {rss_before:,.0f} MB)")

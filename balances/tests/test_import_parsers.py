@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -176,10 +176,24 @@ def test_day_first_order():
     assert parse_date("14/03/2025", order="dmy") == date(2025, 3, 14)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2024, 12, 31)), st.integers(0, 3))
-def test_age_on(dob, extra_years):
-    on = date(min(dob.year + 18 + extra_years, 2099), dob.month, 28 if dob.month == 2 else dob.day)
-    assert age_on(dob, on) >= 18 if on >= dob.replace(year=on.year) else True
+def _birthday_in(year: int, dob: date) -> date:
+    """The day a birthday is celebrated in `year`: Feb 29 falls on Mar 1 in common years."""
+    try:
+        return dob.replace(year=year)
+    except ValueError:
+        return date(year, 3, 1)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2024, 12, 31)), st.integers(0, 40 * 366))
+def test_age_on_counts_birthdays_passed(dob, days_later):
+    on = dob + timedelta(days=days_later)
+    birthdays = sum(1 for year in range(dob.year + 1, on.year + 1) if _birthday_in(year, dob) <= on)
+    assert age_on(dob, on) == birthdays
+
+
+def test_leap_day_birthday():
+    assert age_on(date(2000, 2, 29), date(2018, 2, 28)) == 17
+    assert age_on(date(2000, 2, 29), date(2018, 3, 1)) == 18
 
 
 def test_minor_boundary():

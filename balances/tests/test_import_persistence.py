@@ -27,7 +27,7 @@ from balances.models import (
     ImportBatch,
     ImportRejection,
     ImportStatus,
-    ImportUpload,
+    ImportUploadChunk,
     LedgerEntry,
 )
 from compliance.models import AuditAction, AuditEvent
@@ -196,7 +196,7 @@ def test_failure_mid_import_leaves_nothing_behind(practice_a, monkeypatch):
     assert batch.status == ImportStatus.FAILED and "RuntimeError" in batch.error_detail
     assert calls["n"] == 2
     assert Consumer.objects.count() == Account.objects.count() == LedgerEntry.objects.count() == 0
-    assert not ImportUpload.objects.filter(batch=batch).exists()  # the file is gone either way
+    assert not ImportUploadChunk.objects.filter(batch=batch).exists()  # the file is gone either way
 
 
 @pytest.mark.django_db
@@ -306,4 +306,4 @@ def test_database_holds_no_plaintext_identifier_or_dropped_value(practice_a):
     sample = random.Random(20250314).sample(sorted(secrets), 800)
     leaked = sorted(s for s in sample if s.encode() in raw)
     assert leaked == [], f"{len(leaked)} plaintext values found, e.g. {leaked[:3]}"
-    assert not ImportUpload.objects.exists()
+    assert not ImportUploadChunk.objects.exists()

@@ -52,17 +52,18 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         mapping = self._mapping(opts["mapping"])
         try:
-            batch = import_batch_create(
-                actor=None,
-                practice=practice,
-                data=path.read_bytes(),
-                filename=path.name,
-                as_of=opts["as_of"] or dt.date.today(),
-                mode=ImportMode.ANALYSIS if opts["analysis"] else ImportMode.PLACEMENT,
-                preset=opts["preset"],
-                mapping=mapping,
-                enqueue=False,
-            )
+            with path.open("rb") as upload:
+                batch = import_batch_create(
+                    actor=None,
+                    practice=practice,
+                    data=upload,
+                    filename=path.name,
+                    as_of=opts["as_of"] or dt.date.today(),
+                    mode=ImportMode.ANALYSIS if opts["analysis"] else ImportMode.PLACEMENT,
+                    preset=opts["preset"],
+                    mapping=mapping,
+                    enqueue=False,
+                )
         except ImportRefused as exc:
             self._emit({"batch_id": None, "file_error": "EMPTY_FILE", "detail": str(exc)})
             sys.exit(2)
