@@ -130,7 +130,7 @@ def contact_points_from_ledger(*, consumer_ids: Iterable[int]) -> int:
     )
     linked = set(ContactPoint.objects.filter(consumer_id__in=ids).values_list("consumer_phone_id", flat=True))
     consumers = {c.pk: c for c in Consumer.objects.filter(id__in=ids)}
-    placed = dict(Consumer.objects.filter(id__in=ids).values_list("id", "created_at"))
+    placed = {pk: c.created_at for pk, c in consumers.items()}
     new: list[ContactPoint] = []
     for phone in ConsumerPhone.objects.filter(consumer_id__in=ids).order_by("id"):
         if phone.pk in linked or (phone.consumer_id, PointKind.PHONE, phone.number_index) in existing:
@@ -148,18 +148,15 @@ def contact_points_from_ledger(*, consumer_ids: Iterable[int]) -> int:
         existing.add((phone.consumer_id, PointKind.PHONE, point.value_index))
         new.append(point)
     for consumer in consumers.values():
-        if consumer.email and (consumer.pk, PointKind.EMAIL, consumer.email_index) not in existing:
-            new.append(
-                _point(
-                    consumer,
-                    kind=PointKind.EMAIL,
-                    value=consumer.email,
-                    type=PointType.PERSONAL,
-                    source=PointSource.CREDITOR,
-                    party=Party.CONSUMER,
-                    obtained_on=placed[consumer.pk].date(),
-                )
-            )
+        if not consumer.email:
+            continue
+        point = _point(
+            consumer, kind=PointKind.EMAIL, value=consumer.email, type=PointType.PERSONAL,
+            source=PointSource.CREDITOR, party=Party.CONSUMER, obtained_on=placed[consumer.pk].date(),
+        )  # fmt: skip
+        if (consumer.pk, PointKind.EMAIL, point.value_index) not in existing:
+            existing.add((consumer.pk, PointKind.EMAIL, point.value_index))
+            new.append(point)
     ContactPoint.objects.bulk_create(new)
     return len(new)
 
