@@ -317,8 +317,14 @@ class AccountScore(models.Model):
     by the scoring task (delete + COPY), so it lives beside Account rather than in it: rewriting a million
     of these narrow rows is cheap, rewriting a million wide, heavily indexed Account rows is not."""
 
-    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="score")
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No database-level FK checks on this derived table (db_constraint=False): a million COPYed rows
+    # would each fire a constraint trigger. The rows are written only by the scorer from live accounts.
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, primary_key=True, related_name="score", db_constraint=False
+    )
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     probability = models.FloatField(help_text="P(resolves within 180 days)")
     expected_cents = models.BigIntegerField()
     segment = models.CharField(max_length=16, choices=Segment.choices)

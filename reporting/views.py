@@ -156,10 +156,10 @@ def segment_accounts(request: HttpRequest, practice_slug: str, segment: str) -> 
         {
             "account": account,
             "reasons": reasons(
-                segment=account.segment,
+                segment=account.score.segment,
                 amount_cents=account.balance_cents,
-                age_days=account.score_age_days,
-                flags=account.score_flags,
+                age_days=account.score.age_days,
+                flags=account.score.flags,
             ),
         }
         for account in accounts_in_segment(practice=practice, segment=segment)
@@ -215,5 +215,7 @@ def account_exclude(request: HttpRequest, practice_slug: str, account_id: int) -
         request, f"Account #{account.pk}: {'excluded from' if excluded else 'back in'} outreach."
     )
     return redirect(
-        "reporting:segment_accounts", practice_slug=practice.slug, segment=account.segment or "standard"
+        "reporting:segment_accounts",
+        practice_slug=practice.slug,
+        segment=getattr(getattr(account, "score", None), "segment", "standard"),
     )

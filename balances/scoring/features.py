@@ -78,7 +78,7 @@ DAY = np.timedelta64(1, "D")
 
 
 class Flag(enum.IntFlag):
-    """Reason bits stored with each score (Account.score_flags); rendered as plain English."""
+    """Reason bits stored with each score (AccountScore.flags); rendered as plain English."""
 
     MOBILE = 1
     EMAIL = 2

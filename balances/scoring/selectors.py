@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import pandas as pd
@@ -11,6 +12,7 @@ from django.http import Http404
 
 from balances.models import (
     Account,
+    AccountScore,
     AccountStatus,
     AnalysisAccount,
     AnalysisReview,
@@ -50,6 +52,19 @@ def _frame(queryset: QuerySet, columns: tuple[str, ...]) -> pd.DataFrame:
     """One SQL round trip straight into pandas (no model instances)."""
     sql, params = queryset.values_list(*columns).query.sql_with_params()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY ... TO STDOUT and pandas' C parser: several times faster than fetching row tuples.
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    buffer.write(block)
+            buffer.seek(0)
+            if not buffer.getbuffer().nbytes:
+                return pd.DataFrame(columns=list(columns))
+            frame = pd.read_csv(
+                buffer, header=None, names=list(columns), true_values=["t"], false_values=["f"]
+            )
+            return frame
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return pd.DataFrame.from_records(rows, columns=list(columns))
@@ -172,14 +187,13 @@ def analysis_review_for(batch: ImportBatch) -> AnalysisReview | None:
 def segment_summary(*, practice: Practice) -> list[dict]:
     """Per segment: accounts, dollars, expected dollars, excluded accounts, whether the segment is excluded."""
     rows = (
-        Account.objects.filter(practice=practice, status__in=OPEN_STATUSES)
-        .exclude(segment="")
+        AccountScore.objects.filter(practice=practice, account__status__in=OPEN_STATUSES)
         .values("segment")
         .annotate(
-            accounts=Count("id"),
-            balance_cents=Sum("balance_cents"),
-            expected_cents=Sum("score_expected_cents"),
-            excluded=Count("id", filter=Q(excluded_from_outreach=True)),
+            accounts=Count("account_id"),
+            balance_cents=Sum("account__balance_cents"),
+            expected_cents=Sum("expected_cents"),
+            excluded=Count("account_id", filter=Q(account__excluded_from_outreach=True)),
         )
         .order_by("segment")
     )
@@ -191,21 +205,10 @@ def segment_summary(*, practice: Practice) -> list[dict]:
 
 def accounts_in_segment(*, practice: Practice, segment: str, limit: int = 200) -> QuerySet[Account]:
     return (
-        Account.objects.filter(practice=practice, status__in=OPEN_STATUSES, segment=segment)
-        .only(
-            "id",
-            "balance_cents",
-            "score_probability",
-            "score_expected_cents",
-            "segment",
-            "score_flags",
-            "score_age_days",
-            "score_model_version",
-            "excluded_from_outreach",
-            "excluded_reason",
-            "scored_at",
-        )
-        .order_by("-score_expected_cents", "id")[:limit]
+        Account.objects.filter(practice=practice, status__in=OPEN_STATUSES, score__segment=segment)
+        .select_related("score")
+        .only("id", "balance_cents", "excluded_from_outreach", "excluded_reason", "score")
+        .order_by("-score__expected_cents", "id")[:limit]
     )
 
 
@@ -215,7 +218,7 @@ def accounts_for_outreach(*, practice: Practice) -> QuerySet[Account]:
     excluded_segments = SegmentExclusion.objects.filter(practice=practice).values("segment")
     return Account.objects.filter(
         practice=practice, status=AccountStatus.PLACED, excluded_from_outreach=False
-    ).exclude(segment__in=excluded_segments)
+    ).exclude(score__segment__in=excluded_segments)
 
 
 def account_get_for_practice(practice: Practice, *, account_id: int) -> Account:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from balances.models import (
     Account,
+    AccountScore,
     AccountStatus,
     EntryKind,
     LedgerEntry,
@@ -124,19 +125,19 @@ def scoring_model_calibrate(*, practice_id: int, now: dt.datetime | None = None)
 
 
 def scoring_run(*, practice_id: int, calibrate: bool = True, chunk_size: int = 100_000) -> dict[str, object]:
-    """Score every open account of a practice: read in id-ordered chunks, score vectorised, stage the
-    scores in a temporary table (COPY on PostgreSQL) and apply them with one UPDATE ... FROM."""
+    """Score every open account of a practice: read in id-ordered chunks, score vectorised, and rewrite
+    the practice's AccountScore rows in the same transaction (COPY on PostgreSQL)."""
     started = time.perf_counter()
     if calibrate:
         scoring_model_calibrate(practice_id=practice_id)
     model = scoring_model_current(practice_id=practice_id)
     scored = 0
     with transaction.atomic():
-        stage = _ScoreStage()
+        stage = _ScoreStage(practice_id=practice_id, model_version=model.version, scored_at=timezone.now())
         for inputs in account_input_chunks(practice_id=practice_id, chunk_size=chunk_size):
             stage.add(score_frame(inputs, model))
             scored += len(inputs)
-        updated = stage.apply(model_version=model.version, scored_at=timezone.now())
+        updated = stage.written
     return {
         "practice_id": practice_id,
         "scored": scored,
@@ -147,52 +148,58 @@ def scoring_run(*, practice_id: int, calibrate: bool = True, chunk_size: int = 1
 
 
 class _ScoreStage:
-    TABLE = "kinum_score_stage"
+    """Rewrites a practice's AccountScore rows: delete, then COPY (PostgreSQL) or executemany (SQLite)."""
 
-    def __init__(self) -> None:
-        self.vendor = connection.vendor
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
-            cursor.execute(
-                f"CREATE TEMP TABLE {self.TABLE} (id bigint PRIMARY KEY, p double precision, e bigint, "
-                "seg varchar(16), flags integer, age integer)"
-            )
+    COLUMNS = (
+        "account_id",
+        "practice_id",
+        "probability",
+        "expected_cents",
+        "segment",
+        "flags",
+        "age_days",
+        "model_version",
+        "scored_at",
+    )
+
+    def __init__(self, *, practice_id: int, model_version: str, scored_at: dt.datetime) -> None:
+        self.practice_id = practice_id
+        self.model_version = model_version
+        self.scored_at = scored_at
+        self.written = 0
+        AccountScore.objects.filter(practice_id=practice_id)._raw_delete(AccountScore.objects.db)
 
     def add(self, scores: pd.DataFrame) -> None:
+        age = scores["age_days"].astype("Int64").where(scores["age_days"] >= 0)
         frame = pd.DataFrame(
             {
-                "id": scores.index.to_numpy(dtype=np.int64),
-                "p": scores["probability"].round(6),
-                "e": scores["expected_cents"],
-                "seg": scores["segment"],
-                "flags": scores["flags"],
-                "age": scores["age_days"],
+                "account_id": scores.index.to_numpy(dtype=np.int64),
+                "practice_id": self.practice_id,
+                "probability": scores["probability"].round(6).to_numpy(),
+                "expected_cents": scores["expected_cents"].to_numpy(),
+                "segment": scores["segment"].to_numpy(),
+                "flags": scores["flags"].to_numpy(),
+                "age_days": age.to_numpy(),
+                "model_version": self.model_version,
+                "scored_at": self.scored_at.isoformat(),
             }
         )
+        table = AccountScore._meta.db_table
         with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
+            if connection.vendor == "postgresql":
                 buffer = io.StringIO()
-                frame.to_csv(buffer, sep="\t", header=False, index=False)
-                with cursor.cursor.copy(f"COPY {self.TABLE} (id, p, e, seg, flags, age) FROM STDIN") as copy:
+                frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N")
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(self.COLUMNS)}) FROM STDIN") as copy:
                     copy.write(buffer.getvalue())
             else:
+                rows = [
+                    tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False)
+                ]
                 cursor.executemany(
-                    f"INSERT INTO {self.TABLE} (id, p, e, seg, flags, age) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-                    list(frame.itertuples(index=False, name=None)),
+                    f"INSERT INTO {table} ({', '.join(self.COLUMNS)}) VALUES ({', '.join(['%s'] * 9)})",  # noqa: S608
+                    rows,
                 )
-
-    def apply(self, *, model_version: str, scored_at: dt.datetime) -> int:
-        table = Account._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET score_probability = s.p, score_expected_cents = s.e, segment = s.seg, "  # noqa: S608
-                "score_flags = s.flags, score_age_days = NULLIF(s.age, -1), score_model_version = %s, "
-                f"scored_at = %s FROM {self.TABLE} s WHERE {table}.id = s.id",
-                [model_version, scored_at],
-            )
-            updated = cursor.rowcount
-            cursor.execute(f"DROP TABLE {self.TABLE}")
-        return updated
+        self.written += len(frame)
 
 
 # --------------------------------------------------------------------------- exclusions (audited)

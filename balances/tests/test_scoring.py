@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from balances.models import Account, AccountStatus, Consumer, ScoringModel, Segment
+from balances.models import Account, AccountScore, AccountStatus, Consumer, ScoringModel, Segment
 from balances.scoring.features import INPUT_COLUMNS, Flag, compute_features
 from balances.scoring.model import LikelihoodModel, fit
 from balances.scoring.prior import PRIOR_VERSION, prior_probability
@@ -167,9 +167,8 @@ def test_scoring_run_is_set_based_and_ignores_dob_zip_and_name(practice_a):
     result = scoring_run(practice_id=practice_a.pk)
     assert result["scored"] == batch.accounts_imported == 770
     assert result["model_version"] == PRIOR_VERSION
-    before = dict(Account.objects.filter(practice=practice_a).values_list("id", "score_probability"))
-    assert all(0 < p < 1 for p in before.values())
-    assert not Account.objects.filter(practice=practice_a, segment="").exists()
+    before = dict(AccountScore.objects.filter(practice=practice_a).values_list("account_id", "probability"))
+    assert len(before) == 770 and all(0 < p < 1 for p in before.values())
     # Change every excluded attribute of every consumer: the scores must not move.
     for consumer in Consumer.objects.filter(practice=practice_a):
         consumer.dob = dt.date(1960, 2, 2)
@@ -180,9 +179,9 @@ def test_scoring_run_is_set_based_and_ignores_dob_zip_and_name(practice_a):
         consumer.language = "fr"
         consumer.save(update_fields=["dob", "zip3", "zip_code", "full_name", "last_name", "language"])
     scoring_run(practice_id=practice_a.pk)
-    after = dict(Account.objects.filter(practice=practice_a).values_list("id", "score_probability"))
+    after = dict(AccountScore.objects.filter(practice=practice_a).values_list("account_id", "probability"))
     assert after == before
-    assert set(Account.objects.values_list("score_model_version", flat=True)) == {PRIOR_VERSION}
+    assert set(AccountScore.objects.values_list("model_version", flat=True)) == {PRIOR_VERSION}
 
 
 @pytest.mark.django_db
@@ -195,8 +194,8 @@ def test_scoring_calibrates_on_the_practices_own_outcomes(practice_a):
     result = scoring_run(practice_id=practice_a.pk)
     assert result["model_version"].startswith(f"cal-p{practice_a.pk}-770-")
     assert ScoringModel.objects.filter(practice=practice_a, kind="calibrated").count() == 1
-    scored = Account.objects.filter(practice=practice_a, status=AccountStatus.PLACED)
-    assert {a.score_model_version for a in scored} == {result["model_version"]}
+    scored = AccountScore.objects.filter(practice=practice_a, account__status=AccountStatus.PLACED)
+    assert set(scored.values_list("model_version", flat=True)) == {result["model_version"]}
 
 
 @pytest.mark.django_db
@@ -205,11 +204,11 @@ def test_exclusions_are_audited_and_respected(practice_a, manager_a):
     Account.objects.filter(practice=practice_a).update(aging_days=45)  # this export has only aging buckets
     scoring_run(practice_id=practice_a.pk)
     Account.objects.filter(practice=practice_a).update(status=AccountStatus.PLACED)
-    account = Account.objects.filter(practice=practice_a, segment=Segment.STANDARD).first()
+    account = Account.objects.filter(practice=practice_a, score__segment=Segment.STANDARD).first()
     total = accounts_for_outreach(practice=practice_a).count()
     account_exclusion_set(actor=manager_a, account=account, excluded=True, reason="family friend")
     assert accounts_for_outreach(practice=practice_a).count() == total - 1
-    quick = Account.objects.filter(practice=practice_a, segment=Segment.QUICK_WIN).count()
+    quick = Account.objects.filter(practice=practice_a, score__segment=Segment.QUICK_WIN).count()
     assert quick > 0
     segment_exclusion_set(actor=manager_a, practice=practice_a, segment=Segment.QUICK_WIN, excluded=True)
     assert accounts_for_outreach(practice=practice_a).count() == total - 1 - quick

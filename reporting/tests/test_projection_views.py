@@ -96,7 +96,7 @@ def test_segments_page_explains_and_excludes(client_a, practice_a, manager_a):
         )
     )
     assert "Quick win: $" in detail.content.decode() and "45 days old" in detail.content.decode()
-    account = Account.objects.filter(practice=practice_a, segment=Segment.QUICK_WIN).first()
+    account = Account.objects.filter(practice=practice_a, score__segment=Segment.QUICK_WIN).first()
     client_a.post(
         reverse(
             "reporting:account_exclude", kwargs={"practice_slug": practice_a.slug, "account_id": account.pk}
