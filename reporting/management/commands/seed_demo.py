@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from balances.demo import seed_demo_balances
 from practices.models import FeeModel, PmSystem, Practice, PracticeStatus
 from practices.services import membership_grant, practice_create
 
@@ -70,6 +71,9 @@ class Command(BaseCommand):
                 self._user(email, name, role, [practices[s] for s in slugs])
                 for email, name, role, slugs in DEMO_USERS
             ]
+        for index, practice in enumerate(practices.values()):
+            # One placed portfolio and one awaiting the practice's review, through the real pipeline.
+            seed_demo_balances(practice, rows=300, seed=index + 1, place=index == 0)
         self.stdout.write(self.style.SUCCESS("\nDemo users (passwords are new on every seed):"))
         for email, role, password, secret in rows:
             self.stdout.write(f"  {role:<20} {email:<34} password: {password}   TOTP secret: {secret}")
