@@ -209,7 +209,7 @@ def generate(n: int) -> None:
     )
 
 
-def _work(args: tuple[list[int], bool]) -> tuple[Counter, int]:
+def _work(args: tuple[list[int], bool]) -> tuple[Counter, int, dict[str, float]]:
     ids, record = args
     from balances.models import Account
     from compliance.regf.rules import Channel
@@ -217,7 +217,9 @@ def _work(args: tuple[list[int], bool]) -> tuple[Counter, int]:
     from outreach.models import ContactPoint
 
     verdicts: Counter = Counter()
+    phases = {"proposals": 0.0, "load": 0.0, "decide": 0.0}
     for start in range(0, len(ids), CHUNK):
+        t0 = time.perf_counter()
         chunk = ids[start : start + CHUNK]
         lo, hi = chunk[0], chunk[-1]
         mobiles = dict(
@@ -231,14 +233,20 @@ def _work(args: tuple[list[int], bool]) -> tuple[Counter, int]:
         ):
             accounts.setdefault(cid, []).append(aid)
         proposals = [Proposal(cid, Channel.CALL, NOW, mobiles[cid], tuple(accounts[cid])) for cid in chunk]
+        t1 = time.perf_counter()
+        phases["proposals"] += t1 - t0
         if record:
             results = gate_decide_and_record(actor=None, proposals=proposals)
             verdicts.update(r.decision.verdict.value for r in results)
+            phases["decide"] += time.perf_counter() - t1
         else:
             histories = histories_load(consumer_ids=chunk, until=NOW)
+            t2 = time.perf_counter()
             decided = gate_decide_many(proposals=proposals, histories=histories)
             verdicts.update(d.decision.verdict.value for d in decided)
-    return verdicts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            phases["load"] += t2 - t1
+            phases["decide"] += time.perf_counter() - t2
+    return verdicts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, phases
 
 
 def main() -> None:
@@ -280,15 +288,25 @@ def main() -> None:
                 results = pool.map(_work, shares)
         elapsed = time.perf_counter() - t0
         verdicts: Counter = Counter()
-        for counter, _ in results:
+        for counter, _, _ in results:
             verdicts.update(counter)
         total = sum(verdicts.values())
-        worker_rss = max(rss for _, rss in results) / 1024
+        worker_rss = max(rss for _, rss, _ in results) / 1024
         own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         mode = "decided and recorded" if opts.record else "decided"
         print(f"{total:,} consumers {mode} in {elapsed:.2f}s with {opts.workers} worker(s): "
               f"{total / elapsed:,.0f} decisions/s (history loading included)")  # fmt: skip
         print(f"verdicts: {dict(verdicts)}")
+        for i, (_, _, phases) in enumerate(results):
+            per = {
+                k: f"{v:.1f}s ({v / max(1, total // len(results)) * 1e6:.0f} us/consumer)"
+                for k, v in phases.items()
+            }
+            print(f"worker {i}: {per}")
+        load = os.getloadavg()
+        print(
+            f"load average during the run (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+        )
         print(f"peak RSS: {worker_rss:,.0f} MiB per worker, {own_rss:,.0f} MiB in the parent")
     finally:
         connections.close_all()
