@@ -33,6 +33,7 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        # `is_verified` is attached to the user by django-otp's OTPMiddleware.
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(_open_paths()):  # type: ignore[union-attr]
             from accounts.services import user_has_confirmed_totp
 

@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         """What audit rows copy, so they stay readable if the user is later renamed."""
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email
 
+    def is_verified(self) -> bool:
+        """Whether this session passed the second factor. django-otp's OTPMiddleware replaces this on
+        each request's user; anywhere else (tasks, shells) the answer is a safe "no"."""
+        return False
+
     @property
     def is_agency_staff(self) -> bool:
         return self.role in {Role.COLLECTOR, Role.COMPLIANCE_OFFICER, Role.ADMIN}

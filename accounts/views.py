@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -20,8 +20,9 @@ from accounts.forms import EmailLoginForm, TokenForm
 from accounts.models import Role
 from kinum.audit_hooks import request_audit
 from kinum.middleware import client_ip
+from kinum.types import AuthedHttpRequest
 
-ROLE_LANDING = {
+ROLE_LANDING: dict[str, str] = {
     Role.PRACTICE_MANAGER: "reporting:portal_home",
     Role.COLLECTOR: "outreach:workspace",
     Role.COMPLIANCE_OFFICER: "compliance:audit_log",
@@ -37,16 +38,16 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedHttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """Send each role to its own landing page."""
-    return redirect(ROLE_LANDING.get(request.user.role, "accounts:login"))  # type: ignore[union-attr]
+    return redirect(ROLE_LANDING.get(request.user.role, "accounts:login"))
 
 
 def _qr_svg(uri: str) -> str:
@@ -58,18 +59,18 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def second_factor_setup(request: HttpRequest) -> HttpResponse:
+def second_factor_setup(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    if services.user_has_confirmed_totp(user=user):  # type: ignore[arg-type]
-        return redirect("accounts:2fa_verify" if not user.is_verified() else "accounts:home")  # type: ignore[union-attr]
-    device = services.totp_device_pending(user=user)  # type: ignore[arg-type]
+    if services.user_has_confirmed_totp(user=user):
+        return redirect("accounts:2fa_verify" if not user.is_verified() else "accounts:home")
+    device = services.totp_device_pending(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.totp_enrol_confirm(
             user=user,
             device=device,
             token=form.cleaned_data["token"],
-            ip=client_ip(request),  # type: ignore[arg-type]
+            ip=client_ip(request),
         )
         if codes is not None:
             otp_login(request, device)
@@ -82,11 +83,11 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def second_factor_verify(request: HttpRequest) -> HttpResponse:
+def second_factor_verify(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return redirect("accounts:home")
-    if not services.user_has_confirmed_totp(user=user):  # type: ignore[arg-type]
+    if not services.user_has_confirmed_totp(user=user):
         return redirect("accounts:2fa_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,11 +111,11 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    codes = services.backup_codes_regenerate(user=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+def backup_codes_regenerate(request: AuthedHttpRequest) -> HttpResponse:
+    codes = services.backup_codes_regenerate(user=request.user, ip=client_ip(request))
     return render(request, "accounts/backup_codes.html", {"codes": codes, "first_time": False})
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html")

@@ -8,8 +8,6 @@ blanks the account keys of rejected rows before the import records them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +26,7 @@ from balances.scoring.features import aging_days_from_buckets
 from balances.scoring.projection import Fees, project_recovery
 from balances.scoring.segments import DEFAULT_CONTINGENCY_BPS, DEFAULT_FIXED_FEE_CENTS
 from balances.scoring.selectors import batch_inputs, scoring_model_current
+from balances.services import ImportCounts
 from compliance.audit import audit_record
 from compliance.models import AuditAction
 from practices.models import Practice, PracticeStatus
@@ -37,18 +36,11 @@ class AnalysisDecisionError(Exception):
     """The analysis cannot take this decision (not an analysis, not imported, already decided)."""
 
 
-@dataclass
-class AnalysisCounts:
-    created: int = 0
-    updated: int = 0
-    rows_done: int = 0
-
-
-def analysis_persist(*, batch: ImportBatch, result: ImportResult) -> AnalysisCounts:
+def analysis_persist(*, batch: ImportBatch, result: ImportResult) -> ImportCounts:
     """Store the accepted accounts of an analysis upload, de-identified, chunk by chunk."""
     if batch.mode != ImportMode.ANALYSIS:
         raise ValueError("analysis_persist is for analysis batches only")
-    counts = AnalysisCounts()
+    counts = ImportCounts()
     for chunk in result.iter_account_chunks():
         AnalysisAccount.objects.bulk_create(
             AnalysisAccount(

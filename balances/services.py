@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +35,7 @@ from balances.models import (
     ImportUploadChunk,
     LedgerEntry,
 )
+from balances.scoring.features import aging_days_from_buckets
 from compliance.audit import audit_record
 from compliance.models import AuditAction
 from compliance.regf.timezones import zones_for_area_code, zones_for_postal
@@ -165,7 +166,9 @@ def _count_lines(stream: IO[bytes]) -> int:
 
 
 @dataclass
-class _Counts:
+class ImportCounts:
+    """What an import did to the ledger (placement) or the analysis table."""
+
     created: int = 0
     updated: int = 0
     rows_done: int = 0
@@ -191,6 +194,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
             preset=batch.requested_preset,
             mapping=batch.mapping or None,
             chunk_rows=5_000,
+            deidentified=batch.mode == ImportMode.ANALYSIS,
         )
         if result.file_error is not None:
             result.run()  # balance-only files still count their rows for the report
@@ -252,8 +256,8 @@ def _earlier_identical_import(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-def _persist(batch: ImportBatch, result: ImportResult, total_lines: int) -> _Counts:
-    counts = _Counts()
+def _persist(batch: ImportBatch, result: ImportResult, total_lines: int) -> ImportCounts:
+    counts = ImportCounts()
     key = progress_key(batch.pk)
     progress_set(key, done=0, total=total_lines, stage="importing")
     for chunk in result.iter_account_chunks():
@@ -409,6 +413,9 @@ def _account_row(
         "last_service_on": parsed.last_service_date,
         "balance_began_on": parsed.date_balance_began,
         "location": (parsed.location or "")[:120],
+        "aging_days": aging_days_from_buckets(
+            parsed.bal_0_30_cents, parsed.bal_31_60_cents, parsed.bal_61_90_cents, parsed.bal_over_90_cents
+        ),
         "warnings": [str(w) for w in parsed.warnings],
         "placed_at": None,
         "missing_since_batch_id": None,
@@ -479,7 +486,7 @@ def _create_accounts(batch: ImportBatch, new: dict[str, ParsedAccount]) -> None:
     )
 
 
-def _update_balances(batch: ImportBatch, pairs: list[tuple[dict, ParsedAccount]]) -> None:
+def _update_balances(batch: ImportBatch, pairs: list[tuple[Any, ParsedAccount]]) -> None:
     """A newer export moves balances through ledger entries: lower = payment, higher = adjustment."""
     if not pairs:
         return
@@ -548,7 +555,7 @@ def _finish(
     *,
     status: str,
     result: ImportResult | None = None,
-    counts: _Counts | None = None,
+    counts: ImportCounts | None = None,
     missing: int = 0,
     duplicate_of: ImportBatch | None = None,
     error_detail: str = "",
@@ -584,7 +591,7 @@ def _finish(
     return batch
 
 
-def import_report(result: ImportResult, *, counts: _Counts | None, missing: int) -> dict:
+def import_report(result: ImportResult, *, counts: ImportCounts | None, missing: int) -> dict:
     """The batch's report: the contract's counters plus what was dropped and changed. No PHI."""
     summary = result.summary() if result.finished or result._started else {}
     return {
@@ -664,7 +671,12 @@ def import_preview(*, batch: ImportBatch, rows: int = 5) -> ImportPreview:
     """What auto-detection found and the first accepted rows, identifiers masked."""
     data = open_upload(batch)
     result = parse_export(
-        data, as_of=batch.as_of, preset=batch.requested_preset, mapping=batch.mapping or None, chunk_rows=rows
+        data,
+        as_of=batch.as_of,
+        preset=batch.requested_preset,
+        mapping=batch.mapping or None,
+        chunk_rows=rows,
+        deidentified=batch.mode == ImportMode.ANALYSIS,
     )
     header = _header_row_for_mapping(data) if result.file_error else list(result.column_map)
     preview_rows: list[dict[str, str]] = []

@@ -7,7 +7,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +15,7 @@ from balances import explanations, selectors, services
 from balances.forms import MappingForm, UploadForm
 from balances.models import ImportMode, ImportStatus
 from kinum.progress import progress_get
+from kinum.types import AuthedHttpRequest
 from practices.selectors import practice_get_for_manager
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,14 +23,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    practice = practice_get_for_manager(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def import_upload(request: AuthedHttpRequest, practice_slug: str) -> HttpResponse:
+    practice = practice_get_for_manager(request.user, slug=practice_slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.import_batch_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 practice=practice,
                 data=upload,
                 filename=upload.name,
@@ -52,8 +53,8 @@ def import_upload(request: HttpRequest, practice_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
+def import_preview(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
     if batch.status != ImportStatus.QUEUED or not batch.upload_chunks.exists():
         return redirect("balances:import_detail", practice_slug=practice_slug, batch_id=batch.pk)
     preview = services.import_preview(batch=batch)
@@ -73,8 +74,8 @@ def import_preview(request: HttpRequest, practice_slug: str, batch_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_mapping(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
+def import_mapping(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
     if batch.status != ImportStatus.QUEUED or not batch.upload_chunks.exists():
         return redirect("balances:import_detail", practice_slug=practice_slug, batch_id=batch.pk)
     preview = services.import_preview(batch=batch)
@@ -84,7 +85,7 @@ def import_mapping(request: HttpRequest, practice_slug: str, batch_id: int) -> H
     }
     form = MappingForm(request.POST or None, headers=headers, initial_map=initial)
     if request.method == "POST" and form.is_valid():
-        services.import_batch_set_mapping(actor=request.user, batch=batch, columns=form.columns())  # type: ignore[arg-type]
+        services.import_batch_set_mapping(actor=request.user, batch=batch, columns=form.columns())
         messages.success(
             request, "Mapping saved: we will use it for this practice's files of the same layout."
         )
@@ -95,8 +96,8 @@ def import_mapping(request: HttpRequest, practice_slug: str, batch_id: int) -> H
 
 
 @login_required
-def import_detail(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
+def import_detail(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
     report = batch.report or {}
     context = {
         "practice": batch.practice,
@@ -122,9 +123,9 @@ def import_detail(request: HttpRequest, practice_slug: str, batch_id: int) -> Ht
 
 
 @login_required
-def import_progress(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+def import_progress(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     """The progress bar, polled by htmx; tells the page to reload itself once the import is done."""
-    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
+    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
     progress = progress_get(services.progress_key(batch.pk)) or {"percent": 0, "stage": "queued"}
     response = render(
         request, "balances/_progress.html", {"practice": batch.practice, "batch": batch, "progress": progress}
@@ -145,8 +146,10 @@ def _neutralise(cell: str) -> str:
 
 
 @login_required
-def import_rejections_csv(request: HttpRequest, practice_slug: str, batch_id: int) -> StreamingHttpResponse:
-    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
+def import_rejections_csv(
+    request: AuthedHttpRequest, practice_slug: str, batch_id: int
+) -> StreamingHttpResponse:
+    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
     writer = csv.writer(_Echo())
     rows = selectors.import_rejections(batch).iterator(chunk_size=2000)
 
@@ -169,10 +172,10 @@ def import_rejections_csv(request: HttpRequest, practice_slug: str, batch_id: in
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)  # type: ignore[arg-type]
+def import_confirm(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
     if batch.status == ImportStatus.IMPORTED and batch.mode == ImportMode.PLACEMENT:
-        placed = services.import_batch_confirm(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        placed = services.import_batch_confirm(actor=request.user, batch=batch)
         messages.success(
             request, f"{placed} accounts placed. Outreach starts within the plan's first-contact window."
         )

@@ -16,7 +16,10 @@ app.autodiscover_tasks()
 # DatabaseScheduler picks these up at start.
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-verify-nightly": {"task": "compliance.tasks.audit_verify_task", "schedule": 24 * 60 * 60},
-    "score-accounts-nightly": {"task": "balances.scoring.tasks.score_all_practices_task", "schedule": 24 * 60 * 60},
+    "score-accounts-nightly": {
+        "task": "balances.scoring.tasks.score_all_practices_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 
@@ -29,7 +29,11 @@ def _aad(purpose: str, index: int, last: bool) -> bytes:
     return f"{purpose}|{index}|{'last' if last else 'more'}".encode()
 
 
-def encrypt_chunks(source: IO[bytes], *, purpose: str) -> Iterator[tuple[int, bytes]]:
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def encrypt_chunks(source: Readable, *, purpose: str) -> Iterator[tuple[int, bytes]]:
     """Yield (index, sealed chunk) for a binary stream; an empty stream yields one empty last chunk."""
     ring = crypto.keyring()
     cipher = ring.ciphers[ring.current_id]

@@ -93,10 +93,6 @@ class EncryptedTextField(models.TextField):
         # Serialisers (dumpdata, admin history) get the ciphertext, never the plaintext.
         return str(obj.__dict__.get(self.attname) or "")
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
-        name, path, args, kwargs = super().deconstruct()
-        return name, path, args, kwargs
-
 
 class EncryptedDateField(EncryptedTextField):
     """An encrypted calendar date (date of birth)."""

@@ -54,7 +54,7 @@ def _write_sealed(model: type[models.Model], rows: list[models.Model], fields: l
         ]
         if whens:
             updates[field.attname] = Case(*whens, default=F(field.attname), output_field=field)
-    model.objects.filter(pk__in=[row.pk for row in rows]).update(**updates)
+    model._default_manager.filter(pk__in=[row.pk for row in rows]).update(**updates)
 
 
 def rotate_model(
@@ -72,7 +72,7 @@ def rotate_model(
     while checkpoint.finished_at is None and (max_batches is None or batches < max_batches):
         with transaction.atomic():
             rows = list(
-                model.objects.select_for_update()
+                model._default_manager.select_for_update()
                 .filter(pk__gt=checkpoint.last_pk)
                 .order_by("pk")
                 .only("pk", "row_uid", *[f.attname for f in fields])[:batch_size]

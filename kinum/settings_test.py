@@ -18,7 +18,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 
 # A test-only app with a model that uses every encrypted field type (kinum/tests/crypto_app).
 INSTALLED_APPS = [*INSTALLED_APPS, "kinum.tests.crypto_app"]  # noqa: F405

@@ -28,7 +28,7 @@ class PracticeScopedMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authentication and permissions first
-        self.practice = practice_get_for_user(request.user, slug=self.kwargs["practice_slug"])
+        self.practice = practice_get_for_user(request.user, slug=self.kwargs["practice_slug"])  # type: ignore[arg-type]  # authenticated: permission checks ran first
 
     def get_queryset(self) -> QuerySet[Any]:
         if self.model is None:

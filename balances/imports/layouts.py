@@ -743,8 +743,9 @@ def _signature_matches(layout: Layout, keys: set[str]) -> bool:
 
 def _generic_score(keys: list[str]) -> tuple[int, bool]:
     fields = {_GENERIC_MAP[k] for k in keys if k in _GENERIC_MAP}
+    # An account number stands in for the name so a de-identified export (analysis mode) is found too.
     has_core = bool(
-        fields & {"full_name", "last_name", "patient_name"}
+        fields & {"full_name", "last_name", "patient_name", "account_key"}
         and fields & {"amount", "total_balance", "bal_0_30", "bal_over_90"}
     )
     return len(fields), has_core

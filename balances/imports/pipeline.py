@@ -226,12 +226,15 @@ def parse_export(
     mapping: dict[str, Any] | None = None,
     chunk_rows: int = 50_000,
     max_rejected_rows: int = 1_000_000,
+    deidentified: bool = False,
 ) -> ImportResult:
     """Sniff, detect and check ``source`` (bytes, a binary file object, or a path).
 
     ``preset``: ``"auto"`` or a name from :data:`~balances.imports.layouts.PRESETS`; ``mapping``
     (``{"columns": {"<header in file>": "<canonical field>"}}``) overrides the preset. File-level
-    problems are reported in ``file_error`` (never raised). Rows are parsed while the accepted accounts
+    problems are reported in ``file_error`` (never raised). ``deidentified``: an export for the
+    no-obligation analysis, names and contact details removed; only the amount is required and
+    MISSING_NAME / NO_CONTACT do not apply (nobody is contacted from it). Rows are parsed while the accepted accounts
     are iterated (see the module docstring).
     """
     result = ImportResult()
@@ -292,7 +295,7 @@ def parse_export(
     result.column_map = {header[i].strip(): f for f, i in plan.fields.items()}
     result.column_map.update({header[i].strip(): f for i, f in plan.phones})
 
-    missing = plan.missing_required()
+    missing = [m for m in plan.missing_required() if not deidentified or m == "amount to place"]
     balance_only = False
     if missing:
         result.file_error = FileError.MISSING_REQUIRED_COLUMNS
@@ -306,7 +309,7 @@ def parse_export(
     remaining = chain(((ln, r) for ln, r in rest), rows_iter)
     # Header line itself (and anything above it) are non-data lines.
     result.nondata_lines_skipped = header_idx + 1
-    worker = _Worker(result, plan, as_of, chunk_rows, max_rejected_rows, balance_only)
+    worker = _Worker(result, plan, as_of, chunk_rows, max_rejected_rows, balance_only, deidentified)
     result._chunks = worker.run(remaining, sniffed)
     if balance_only:
         result.run()
@@ -383,8 +386,10 @@ class _Worker:
         chunk_rows: int,
         max_rejected: int,
         balance_only: bool,
+        deidentified: bool = False,
     ) -> None:
         self.r = result
+        self.deidentified = deidentified
         self.plan = plan
         self.layout = plan.layout
         self.as_of = as_of
@@ -753,7 +758,7 @@ class _Worker:
         mailing = bool(acc.address1 and acc.city and acc.zip)
         if d.too_long:
             reason = RejectReason.VALUE_TOO_LONG
-        elif d.name_missing:
+        elif d.name_missing and not self.deidentified:
             reason = RejectReason.MISSING_NAME
         elif d.amount_invalid:
             reason = RejectReason.INVALID_BALANCE
@@ -761,7 +766,7 @@ class _Worker:
             reason = RejectReason.NON_POSITIVE_BALANCE
         elif acc.dob is not None and age_on(acc.dob, self.as_of) < ADULT_AGE:
             reason = RejectReason.DEBTOR_MINOR
-        elif not (mailing or acc.phones or acc.email):
+        elif not (mailing or acc.phones or acc.email) and not self.deidentified:
             reason = RejectReason.NO_CONTACT
         if reason is not None:
             r.accounts_rejected[reason] += 1

@@ -307,3 +307,33 @@ def test_database_holds_no_plaintext_identifier_or_dropped_value(practice_a):
     leaked = sorted(s for s in sample if s.encode() in raw)
     assert leaked == [], f"{len(leaked)} plaintext values found, e.g. {leaked[:3]}"
     assert not ImportUploadChunk.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deidentified_export_is_accepted_for_analysis_only(practice_a):
+    from balances.models import AnalysisAccount, ImportMode
+
+    data = b"Account Number,Patient Balance,Last Payment Date,Zip\n1,120.00,1/5/2025,97201\n2,0.00,,97201\n3,75.50,,021\n"
+    placement = run_import(practice_a, data)
+    assert placement.status == ImportStatus.REFUSED and placement.error_code == "MISSING_REQUIRED_COLUMNS"
+
+    batch = services.import_batch_create(
+        actor=None, practice=practice_a, data=data, filename="deid.csv", as_of=AS_OF, mode=ImportMode.ANALYSIS,
+        enqueue=False,
+    )  # fmt: skip
+    batch = services.import_batch_run(batch_id=batch.pk)
+    assert batch.status == ImportStatus.IMPORTED
+    assert batch.report["accounts_imported"] == 2 and batch.report["accounts_rejected"] == {
+        "NON_POSITIVE_BALANCE": 1
+    }
+    assert AnalysisAccount.objects.filter(batch=batch).count() == 2
+    assert Consumer.objects.count() == 0
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_aging_buckets_give_each_account_its_age(practice_a):
+    run_command("--practice", practice_a.slug, "--as-of", "2025-03-14",
+                str(SAMPLES / "eaglesoft_aging-by-responsible-party.csv"))  # fmt: skip
+    ages = set(Account.objects.values_list("aging_days", flat=True))
+    assert None not in ages and len(ages) > 1  # the scoring's fallback when no date says how old it is

@@ -8,6 +8,7 @@ from django.urls import reverse
 from balances.models import Account, AnalysisAccount, AnalysisDecision, AnalysisReview, Segment
 from balances.scoring.services import scoring_run
 from balances.tests.scoring_helpers import USER_QUERY, import_sample
+from balances.tests.test_analysis import ANALYSIS_ACCOUNTS
 from compliance.models import AuditEvent
 from conftest import verified_client
 from practices.models import PracticeStatus
@@ -37,7 +38,7 @@ def test_outsider_gets_404_everywhere(client_outsider, practice_a, analysis):
         assert client_outsider.get(_url(name, practice_a, analysis)).status_code == 404
     for name in ("projection_approve", "projection_decline"):
         assert client_outsider.post(_url(name, practice_a, analysis)).status_code == 404
-    assert AnalysisAccount.objects.filter(batch=analysis).count() == 770
+    assert AnalysisAccount.objects.filter(batch=analysis).count() == ANALYSIS_ACCOUNTS
 
 
 def test_another_practices_batch_is_a_404(client_outsider, practice_b, analysis):
@@ -58,7 +59,7 @@ def test_approve_activates_the_practice_and_is_audited(client_a, practice_a, ana
     practice_a.refresh_from_db()
     assert practice_a.status == PracticeStatus.ACTIVE
     review = AnalysisReview.objects.get(batch=analysis)
-    assert review.decision == AnalysisDecision.APPROVED and review.summary["accounts"] == 770
+    assert review.decision == AnalysisDecision.APPROVED and review.summary["accounts"] == ANALYSIS_ACCOUNTS
     event = AuditEvent.objects.get(action="analysis.approve")
     assert event.practice_id == practice_a.pk and event.after["practice_status"] == "active"
     # deciding twice is refused
@@ -72,7 +73,7 @@ def test_decline_purges_the_analysis_and_is_audited(client_a, practice_a, analys
     assert not AnalysisAccount.objects.filter(batch=analysis).exists()
     practice_a.refresh_from_db()
     assert practice_a.status == PracticeStatus.PROSPECT
-    assert AuditEvent.objects.get(action="analysis.decline").after == {"purged_accounts": 770}
+    assert AuditEvent.objects.get(action="analysis.decline").after == {"purged_accounts": ANALYSIS_ACCOUNTS}
     page = client_a.get(_url("projection", practice_a, analysis))
     assert page.status_code == 200 and "data has been deleted" in page.content.decode()
     assert client_a.get(_url("projection_pdf", practice_a, analysis)).status_code == 404
