@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q, TextField
+from django.db.models import BooleanField, F, FloatField, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
@@ -232,11 +232,20 @@ def _id_text(raw: str | None) -> tuple[str, ...]:
     return tuple(inner.replace(" ", "").split(","))
 
 
+# On PostgreSQL the contact instants travel as epoch seconds: building datetimes from floats is about
+# three times cheaper than parsing timestamptz text, and contacts are most of the rows the gate reads.
+_EPOCH = RawSQL('extract(epoch from "outreach_contactevent"."at")::float8', (), output_field=FloatField())
+
+
 def _load_contacts(hist: dict[int, History], ids: list[int], since: dt.datetime, until: dt.datetime) -> None:
+    epoch = connection.vendor == "postgresql"
+    from_epoch = dt.datetime.fromtimestamp
     rows = (
         ContactEvent.objects.filter(_of(ids), at__gte=since, at__lte=until)
         .annotate(
-            accts=Cast("account_ids", TextField()), discussed=Cast("discussed_account_ids", TextField())
+            accts=Cast("account_ids", TextField()),
+            discussed=Cast("discussed_account_ids", TextField()),
+            when=_EPOCH if epoch else F("at"),
         )
         .order_by("consumer_id", "at", "id")
         .values_list(
@@ -246,7 +255,7 @@ def _load_contacts(hist: dict[int, History], ids: list[int], since: dt.datetime,
             "channel",
             "direction",
             "purpose",
-            "at",
+            "when",
             "accts",
             "discussed",
             "result",
@@ -261,7 +270,7 @@ def _load_contacts(hist: dict[int, History], ids: list[int], since: dt.datetime,
         hist[cid].events.append(
             event(
                 type=channel,
-                at=_aware(at),
+                at=from_epoch(at, dt.UTC) if epoch else _aware(at),
                 id=f"c{eid}",
                 direction=direction,
                 contact_point=(str(pid) if pid else POSTAL_POINT if channel == Channel.LETTER else None),
