@@ -7,6 +7,7 @@ progress row written inside it would be invisible until the end. Redis when REDI
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 _TTL_SECONDS = 24 * 60 * 60
 
@@ -26,13 +28,21 @@ def _redis() -> Any:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
+def _namespaced(key: str) -> str:
+    """Ids restart in every database (each test process, each deployment sharing a Redis), so the key
+    carries which database it belongs to."""
+    database = str(connections["default"].settings_dict["NAME"])
+    return f"{hashlib.sha256(database.encode()).hexdigest()[:12]}-{key}"
+
+
 def _path(key: str) -> Path:
-    folder = Path(settings.VAR_DIR) / "progress"
+    folder = Path(settings.KINUM_PROGRESS_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{key}.json"
 
 
 def progress_set(key: str, *, done: int, total: int, stage: str) -> None:
+    key = _namespaced(key)
     payload = json.dumps({"done": done, "total": max(total, 1), "stage": stage})
     if settings.REDIS_URL:
         _redis().set(f"kinum:progress:{key}", payload, ex=_TTL_SECONDS)
@@ -45,6 +55,7 @@ def progress_set(key: str, *, done: int, total: int, stage: str) -> None:
 
 
 def progress_get(key: str) -> dict[str, Any] | None:
+    key = _namespaced(key)
     if settings.REDIS_URL:
         raw = _redis().get(f"kinum:progress:{key}")
     else:

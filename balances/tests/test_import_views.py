@@ -174,3 +174,25 @@ def test_outsider_cannot_see_or_confirm_another_practices_import(client_a, clien
         client_outsider.post(reverse("balances:import_confirm", args=[practice_a.slug, batch.pk])).status_code
         == 404
     )
+
+
+def test_analysis_upload_leads_to_the_projection(client_a, practice_a, django_capture_on_commit_callbacks):
+    data = b"Account Number,Patient Balance,Last Payment Date,Zip\n1,120.00,1/5/2025,97201\n3,75.50,,97201\n"
+    client_a.post(
+        reverse("balances:import_upload", args=[practice_a.slug]),
+        {
+            "file": SimpleUploadedFile("deid.csv", data),
+            "mode": "analysis",
+            "as_of": "2025-03-14",
+            "preset": "auto",
+        },
+    )
+    batch = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(reverse("balances:import_preview", args=[practice_a.slug, batch.pk]))
+    report = client_a.get(
+        reverse("balances:import_detail", args=[practice_a.slug, batch.pk])
+    ).content.decode()
+    projection_url = reverse("reporting:projection", args=[practice_a.slug, batch.pk])
+    assert projection_url in report and "Confirm placement" not in report
+    assert client_a.get(projection_url).status_code == 200
