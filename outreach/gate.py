@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import operator
@@ -168,12 +169,21 @@ def _of(ids: list[int], column: str = "consumer_id") -> Any:
     return Q(**{f"{column}__in": ids})
 
 
+@functools.lru_cache(maxsize=4096)
+def _zones(raw: str | None) -> tuple[str, ...]:
+    """A JSON list of zone names (as text): decoded once per distinct value, not once per row."""
+    return tuple(json.loads(raw)) if raw else ()
+
+
 def _load_chunk(ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[int, History]:
     hist: dict[int, History] = {}
-    for cid, practice_id, state, zip3, zones, has_mail in Consumer.objects.filter(
-        _of(ids, column="id")
-    ).values_list("id", "practice_id", "state", "zip3", "time_zones", "has_mailing_address"):
-        h = History(cid, practice_id, state, tuple(zones or ()))
+    consumers = (
+        Consumer.objects.filter(_of(ids, column="id"))
+        .annotate(zones=Cast("time_zones", TextField()))
+        .values_list("id", "practice_id", "state", "zip3", "zones", "has_mailing_address")
+    )
+    for cid, practice_id, state, zip3, zones, has_mail in consumers:
+        h = History(cid, practice_id, state, _zones(zones))
         if state == "NY" and zip3 in NYC_ZIP3:
             h.city = "new york"
         if has_mail:
@@ -196,10 +206,9 @@ def _load_chunk(ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[
 
 def _load_points(hist: dict[int, History], ids: list[int]) -> None:
     extra_zones: dict[int, set[str]] = defaultdict(set)
-    rows = ContactPoint.objects.filter(_of(ids)).values_list(
+    rows = ContactPoint.objects.filter(_of(ids)).annotate(zones=Cast("time_zones", TextField())).values_list(
         "id", "consumer_id", "kind", "type", "party", "source", "obtained_on", "value_index", "public_domain",
-        "time_zones", "creditor_notice_sent_on", "creditor_notice_optout_deadline",
-        "creditor_notice_names_collector",
+        "zones", "creditor_notice_sent_on", "creditor_notice_optout_deadline", "creditor_notice_names_collector",
     )  # fmt: skip
     for pid, cid, kind, ptype, party, source, obtained, index, domain, zones, sent, deadline, names in rows:
         notice = regf.CreditorNotice(sent, deadline, names) if sent and deadline else None
@@ -215,7 +224,7 @@ def _load_points(hist: dict[int, History], ids: list[int]) -> None:
             creditor_notice=notice,
         )
         if party == Party.CONSUMER:
-            extra_zones[cid].update(zones or ())
+            extra_zones[cid].update(_zones(zones))
     for cid, zones in extra_zones.items():
         h = hist[cid]
         h.zones = tuple(sorted(set(h.zones) | zones))
