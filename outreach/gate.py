@@ -198,7 +198,15 @@ def _load_chunk(ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[
     _load_points(hist, ids)
     _load_contacts(hist, ids, since, until)
     _load_point_events(hist, ids, until)
-    _load_rest(hist, ids, until)
+    for load in (
+        _load_call_consents,
+        _load_designations,
+        _load_disputes,
+        _load_cease_notices,
+        _load_flags,
+        _load_notices,
+    ):
+        load(hist, ids, until)
     for h in hist.values():
         h.finish()
     return hist
@@ -337,7 +345,7 @@ def _load_point_events(hist: dict[int, History], ids: list[int], until: dt.datet
             events.append(regf.Event(type="review", at=_aware(rev_at), ref=ref, outcome=outcome))
 
 
-def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
+def _load_call_consents(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
     consents = CallConsent.objects.filter(_of(ids), at__lte=until)
     for cid, accts, at, start, end in consents.values_list(
         "consumer_id", "account_ids", "at", "from_date", "until_date"
@@ -347,6 +355,8 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
         )
         hist[cid].events.append(event)
 
+
+def _load_designations(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
     rows = InconvenientDesignation.objects.filter(_of(ids), at__lte=until).values_list(
         "consumer_id", "kind", "days", "start", "end", "from_date", "until_date", "place", "oral", "at", "via"
     )
@@ -365,6 +375,8 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
                 )
             )
 
+
+def _load_disputes(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
     rows = Dispute.objects.filter(_of(ids), received_at__lte=until).values_list(
         "id", "consumer_id", "account_ids", "request", "written", "new_information", "received_at",
         "responded_at", "response_kind",
@@ -387,6 +399,8 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
                 regf.Event(type="verification", at=_aware(responded), debt_ids=debt_ids, kind=response_kind)
             )
 
+
+def _load_cease_notices(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
     rows = CeaseNotice.objects.filter(_of(ids), received_at__lte=until).values_list(
         "id", "consumer_id", "account_ids", "limited", "written", "received_at", "pending_review",
         "review_outcome", "reviewed_at",
@@ -407,19 +421,23 @@ def _load_rest(hist: dict[int, History], ids: list[int], until: dt.datetime) -> 
         if outcome and reviewed and reviewed <= until:
             hist[cid].events.append(regf.Event(type="review", at=_aware(reviewed), ref=ref, outcome=outcome))
 
+
+def _load_flags(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
     rows = ConsumerFlag.objects.filter(_of(ids), at__lte=until).values_list(
         "consumer_id", "kind", "at", "on", "account_ids", "attorney_contacted_at"
     )
     for cid, kind, at, on, accts, contacted in rows:
         h = hist[cid]
         if kind == FlagKind.ATTORNEY:
-            debt_ids = frozenset(_ids(accts)) if accts else None
-            h.attorney = regf.Attorney(at=_aware(at), debt_ids=debt_ids, contacted_at=contacted)
+            represented = frozenset(_ids(accts)) if accts else None
+            h.attorney = regf.Attorney(at=_aware(at), debt_ids=represented, contacted_at=contacted)
         elif kind == FlagKind.BANKRUPTCY:
             h.bankruptcy = regf.Notice(at=_aware(at), on=on)
         else:
             h.deceased = regf.Notice(at=_aware(at), on=on)
 
+
+def _load_notices(hist: dict[int, History], ids: list[int], until: dt.datetime) -> None:
     rows = (
         ValidationNotice.objects.filter(_of(ids), sent_at__lte=until)
         .annotate(accts=Cast("account_ids", TextField()))
@@ -610,9 +628,11 @@ def _audit(actor: Any, records: list[ContactDecision], practices: dict[int, Prac
     """
     groups: dict[tuple[int, str], list[ContactDecision]] = defaultdict(list)
     for r in records:
-        action = AuditAction.CONTACT_ALLOW if r.verdict == Verdict.ALLOW else AuditAction.CONTACT_BLOCK
-        groups[(r.practice_id, action)].append(r)
-    for (practice_id, action), rows in groups.items():
+        allowed = r.verdict == Verdict.ALLOW
+        groups[
+            (r.practice_id, (AuditAction.CONTACT_ALLOW if allowed else AuditAction.CONTACT_BLOCK).value)
+        ].append(r)
+    for (practice_id, action_name), rows in groups.items():
         digest = hashlib.sha256(
             "\n".join(f"{r.pk}:{r.verdict}:{r.inputs_sha256}" for r in rows).encode()
         ).hexdigest()
@@ -624,7 +644,7 @@ def _audit(actor: Any, records: list[ContactDecision], practices: dict[int, Prac
         else:
             after["decision_ids"] = [r.pk for r in rows]
         audit_record(
-            action=action,
+            action=action_name,
             actor=actor,
             practice=practices[practice_id],
             target=rows[0] if len(rows) == 1 else None,

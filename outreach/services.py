@@ -45,7 +45,7 @@ from outreach.models import (
     Via,
 )
 
-_PHONE_TYPES = {
+_PHONE_TYPES: dict[str, str] = {
     PhoneKind.MOBILE: PointType.MOBILE,
     PhoneKind.HOME: PointType.LANDLINE,
     PhoneKind.WORK: PointType.WORK,
