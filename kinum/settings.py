@@ -235,7 +235,7 @@ if REDIS_URL:
 else:
     for sub in ("queue", "processed", "results"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # the transport ignores the host; kombu warns without one
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
