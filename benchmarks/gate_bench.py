@@ -218,6 +218,7 @@ def _work(args: tuple[list[int], bool]) -> tuple[Counter, int, dict[str, float]]
 
     verdicts: Counter = Counter()
     phases = {"proposals": 0.0, "load": 0.0, "decide": 0.0}
+    cpu0 = time.process_time()
     for start in range(0, len(ids), CHUNK):
         t0 = time.perf_counter()
         chunk = ids[start : start + CHUNK]
@@ -246,6 +247,7 @@ def _work(args: tuple[list[int], bool]) -> tuple[Counter, int, dict[str, float]]
             verdicts.update(d.decision.verdict.value for d in decided)
             phases["load"] += t2 - t1
             phases["decide"] += time.perf_counter() - t2
+    phases["cpu"] = time.process_time() - cpu0  # this worker's own CPU time (PostgreSQL's is not in it)
     return verdicts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, phases
 
 
@@ -303,6 +305,11 @@ def main() -> None:
                 for k, v in phases.items()
             }
             print(f"worker {i}: {per}")
+        cpu = sum(phases["cpu"] for _, _, phases in results)
+        print(
+            f"worker CPU: {cpu / total * 1e6:.0f} us per decision = {total / cpu:,.0f} decisions/s per fully "
+            f"available core (the wall-clock figure above is what this machine gave, shared as it is)"
+        )
         load = os.getloadavg()
         print(
             f"load average during the run (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
