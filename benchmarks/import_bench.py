@@ -41,6 +41,7 @@ def recreate_database(server: str) -> None:
 def setup_django(server: str) -> None:
     os.environ["DATABASE_URL"] = f"{server}/{BENCH_DB}"
     os.environ.setdefault("KINUM_ENV", "development")
+    os.environ["DJANGO_DEBUG"] = "false"  # as in production: DEBUG keeps every query's SQL in memory
     os.environ["DJANGO_SETTINGS_MODULE"] = "kinum.settings"
     os.environ.pop("REDIS_URL", None)
     import django

@@ -233,13 +233,14 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 else:
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"  # the transport ignores the host; kombu warns without one
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
@@ -283,5 +284,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Who the agency is (printed on letters and in disclosures).
+# Who the agency is: printed on validation notices, letters and in disclosures.
 KINUM_AGENCY_NAME = env.str("KINUM_AGENCY_NAME", default="Kinum Recover")
+KINUM_AGENCY_ADDRESS = env.list("KINUM_AGENCY_ADDRESS", default=["PO Box 4100", "Springfield, IL 62705"])
+KINUM_AGENCY_PHONE = env.str("KINUM_AGENCY_PHONE", default="(217) 555-0140")
+KINUM_AGENCY_DISPUTE_EMAIL = env.str("KINUM_AGENCY_DISPUTE_EMAIL", default="disputes@kinum.example")
+KINUM_AGENCY_HOURS = env.str("KINUM_AGENCY_HOURS", default="Monday to Friday, 8am to 6pm Central")

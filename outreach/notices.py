@@ -35,10 +35,6 @@ from outreach.models import ContactPoint, NoticeDelivery, NoticeMethod, Validati
 from outreach.services import template_check
 
 # Who the agency is. The lead adds these to settings/.env.example; the fallbacks are demo values.
-AGENCY_ADDRESS = ("PO Box 4100", "Springfield, IL 62705")
-AGENCY_PHONE = "(217) 555-0140"
-AGENCY_EMAIL = "disputes@kinum.example"
-AGENCY_HOURS = "Monday to Friday, 8am to 6pm Central"
 
 # Itemization date (1006.34(b)(3)): the first of these the ledger has; chosen once per account.
 ITEMIZATION_BASES = (
@@ -89,10 +85,6 @@ class NoticeContent:
         return f"${cents / 100:,.2f}"
 
 
-def _agency(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def validation_notice_content(
     *, account: Account, provided_on: dt.date, electronic: bool = False
 ) -> NoticeContent:
@@ -127,11 +119,11 @@ def validation_notice_content(
     period = validation_period_end([NoticeSent(provided_on, "email" if electronic else "mail")])
     assert period.end_date is not None
     return NoticeContent(
-        collector_name=_agency("KINUM_AGENCY_NAME", "Kinum Recover"),
-        collector_address=list(_agency("KINUM_AGENCY_ADDRESS", AGENCY_ADDRESS)),
-        collector_phone=_agency("KINUM_AGENCY_PHONE", AGENCY_PHONE),
-        collector_email=_agency("KINUM_AGENCY_DISPUTE_EMAIL", AGENCY_EMAIL),
-        collector_hours=_agency("KINUM_AGENCY_HOURS", AGENCY_HOURS),
+        collector_name=settings.KINUM_AGENCY_NAME,
+        collector_address=list(settings.KINUM_AGENCY_ADDRESS),
+        collector_phone=settings.KINUM_AGENCY_PHONE,
+        collector_email=settings.KINUM_AGENCY_DISPUTE_EMAIL,
+        collector_hours=settings.KINUM_AGENCY_HOURS,
         consumer_name=name or "",
         consumer_address=[line for line in (consumer.address1, consumer.address2, city_line) if line],
         reference=f"KR-{practice.pk}-{account.pk}",
