@@ -203,3 +203,17 @@ def consumer_contact_status(consumer: Consumer, *, at: dt.datetime | None = None
         )
         for (label, _), d in zip(proposals, decided, strict=True)
     ]  # fmt: skip
+
+
+def workspace_accounts(user: User, *, limit: int = 50) -> list[Account]:
+    """The collector's work list: placed accounts of the practices assigned to them, largest expected
+    recovery first. No decrypted PHI: accounts are shown by number and amount until opened."""
+    from practices.selectors import practices_for_user
+
+    return list(
+        Account.objects.filter(
+            practice__in=practices_for_user(user), status="placed", excluded_from_outreach=False
+        )
+        .select_related("practice")
+        .order_by("-balance_cents", "id")[:limit]
+    )

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from accounts.models import Role
 from compliance.models import PhiAccessReason
 from compliance.services import phi_access_record
+from outreach import selectors
 from outreach.selectors import consumer_contact_status, consumer_get_for_user, consumer_timeline
 from practices.selectors import practices_for_user
 
@@ -17,7 +18,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "role", None) not in {Role.COLLECTOR, Role.ADMIN}:
         raise PermissionDenied
     practices = practices_for_user(request.user).only("slug", "name")  # type: ignore[arg-type]
-    return render(request, "outreach/workspace.html", {"practices": practices})
+    accounts = selectors.workspace_accounts(request.user)  # type: ignore[arg-type]
+    return render(request, "outreach/workspace.html", {"practices": practices, "accounts": accounts})
 
 
 @login_required
