@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from balances.models import Account, Consumer, ConsumerPhone, PhoneKind
+from balances.models import Account, AccountStatus, Consumer, ConsumerPhone, PhoneKind
 from balances.services import email_index, phone_index
 from compliance.audit import audit_record
 from compliance.models import AuditAction
@@ -321,6 +321,8 @@ def dispute_record(
         source_event=source_event,
         recorded_by=_user(actor),
     )
+    # The ledger shows it too (reports, the work list); the gate pauses collection from the dispute row.
+    Account.objects.filter(pk__in=ids, status__in=_DISPUTABLE).update(status=AccountStatus.DISPUTED)
     audit_record(
         action=AuditAction.DISPUTE_RECORD,
         actor=actor,
@@ -331,6 +333,22 @@ def dispute_record(
     return dispute
 
 
+_DISPUTABLE = (AccountStatus.REVIEW, AccountStatus.PLACED, AccountStatus.IN_PLAN)
+
+
+def _release_answered_disputes(dispute: Dispute) -> None:
+    """Accounts of an answered dispute go back to placed, unless another open dispute still covers them."""
+    still_open = {
+        account_id
+        for ids in Dispute.objects.filter(consumer_id=dispute.consumer_id, responded_at__isnull=True)
+        .exclude(pk=dispute.pk)
+        .values_list("account_ids", flat=True)
+        for account_id in ids
+    }
+    released = [account_id for account_id in dispute.account_ids if account_id not in still_open]
+    Account.objects.filter(pk__in=released, status=AccountStatus.DISPUTED).update(status=AccountStatus.PLACED)
+
+
 @transaction.atomic
 def dispute_respond(*, actor: Any, dispute: Dispute, kind: str, at: dt.datetime) -> bool:
     """Verification (or the original-creditor answer) sent: collection may resume. Claimed once."""
@@ -338,6 +356,7 @@ def dispute_respond(*, actor: Any, dispute: Dispute, kind: str, at: dt.datetime)
         responded_at=at, response_kind=kind
     )
     if done:
+        _release_answered_disputes(dispute)
         audit_record(
             action=AuditAction.DISPUTE_RESPOND,
             actor=actor,

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from balances.models import Account, AccountStatus
 from compliance.models import AuditAction, AuditEvent
 from compliance.regf.rules import Channel, Profile, RuleId, Verdict
 from outreach import gate
@@ -21,6 +22,7 @@ from outreach.services import (
     consent_record,
     designation_record,
     dispute_record,
+    dispute_respond,
     flag_record,
     inbound_message_record,
     opt_out_record,
@@ -186,6 +188,12 @@ def test_a_dispute_sent_by_text_pauses_collection_at_once(practice_a):
     assert after.decision.verdict is Verdict.BLOCK
     assert RuleId.RF_DISP_WRITTEN in after.decision.rule_ids and after.decision.next_allowed_at is None
     assert AuditEvent.objects.filter(action=AuditAction.DISPUTE_RECORD).count() == 1
+    statuses = {a.status for a in Account.objects.filter(pk__in=[a.pk for a in accounts])}
+    assert statuses == {AccountStatus.DISPUTED}  # the ledger and work lists show it at once
+
+    dispute_respond(actor=None, dispute=inbound.dispute, kind="verification", at=NOW)
+    statuses = {a.status for a in Account.objects.filter(pk__in=[a.pk for a in accounts])}
+    assert statuses == {AccountStatus.PLACED}
 
 
 def test_stop_by_text_blocks_texts_but_not_calls(practice_a):
