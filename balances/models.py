@@ -143,8 +143,12 @@ class ColumnMapping(models.Model):
 class Consumer(EncryptedModel):
     """The responsible party (guarantor) at one practice."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="consumers")
-    account_key_index = BlindIndexField(db_index=True)
+    # Index economy (the import writes a row per consumer): the practice FK and the key are covered by
+    # the unique (practice, account key) constraint; the e-mail index by (practice, email_index).
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="consumers", db_index=False
+    )
+    account_key_index = BlindIndexField()
     full_name = EncryptedTextField(blank=True, null=True)
     first_name = EncryptedTextField(blank=True, null=True)
     last_name = EncryptedTextField(blank=True, null=True)
@@ -153,7 +157,7 @@ class Consumer(EncryptedModel):
     city = EncryptedTextField(blank=True, null=True)
     zip_code = EncryptedTextField(blank=True, null=True)
     email = EncryptedTextField(blank=True, null=True)
-    email_index = BlindIndexField(db_index=True)
+    email_index = BlindIndexField()
     dob = EncryptedDateField(blank=True, null=True)
     # Plaintext derived fields (not identifiers on their own) that the gate and scoring read.
     state = models.CharField(max_length=2, blank=True)
@@ -171,6 +175,7 @@ class Consumer(EncryptedModel):
                 fields=["practice", "account_key_index"], name="uniq_consumer_key_per_practice"
             )
         ]
+        indexes = [models.Index(fields=["practice", "email_index"], name="consumer_email_idx")]
 
     def __str__(self) -> str:
         return f"Consumer #{self.pk}"  # never the name: str() ends up in logs
@@ -184,12 +189,15 @@ class PhoneKind(models.TextChoices):
 
 
 class ConsumerPhone(EncryptedModel):
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT)
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, db_index=False)
     consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="phones")
     number = EncryptedTextField()
-    number_index = BlindIndexField(db_index=True)
+    number_index = BlindIndexField()
     kind = models.CharField(max_length=8, choices=PhoneKind.choices)
     area_code = models.CharField(max_length=3, help_text="For the time-zone rule; not an identifier alone")
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "number_index"], name="consumerphone_number_idx")]
 
     def __str__(self) -> str:
         return f"Phone #{self.pk} ({self.kind})"
@@ -198,11 +206,19 @@ class ConsumerPhone(EncryptedModel):
 class Account(models.Model):
     """One placed debt (the unit Reg F counts calls against)."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="accounts")
+    # FK indexes that the composite indexes below already cover, or that no query uses, are left out:
+    # every index costs the import a random insert per account.
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="accounts", db_index=False
+    )
     consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="accounts")
     account_key_index = BlindIndexField()
-    import_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="accounts")
-    last_seen_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="accounts", db_index=False
+    )
+    last_seen_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.REVIEW)
     placed_amount_cents = models.BigIntegerField()
     balance_cents = models.BigIntegerField(help_text="Cache of the sum of ledger entries")
@@ -220,7 +236,7 @@ class Account(models.Model):
         null=True, blank=True, help_text="Starts the time-to-first-contact clock"
     )
     missing_since_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
         help_text="A newer export did not list this account: the practice confirms paid or recalled",
     )  # fmt: skip
     aging_days = models.IntegerField(
@@ -231,7 +247,12 @@ class Account(models.Model):
     # The practice may keep an account out of outreach (audited: account.exclude / account.include).
     excluded_from_outreach = models.BooleanField(default=False)
     excluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     excluded_reason = models.CharField(max_length=200, blank=True)
     excluded_at = models.DateTimeField(null=True, blank=True)
@@ -250,6 +271,12 @@ class Account(models.Model):
         indexes = [
             models.Index(fields=["practice", "status"]),
             models.Index(fields=["import_batch", "status"]),
+            # Only the few accounts a newer export left out are in this index.
+            models.Index(
+                fields=["practice"],
+                condition=models.Q(missing_since_batch__isnull=False),
+                name="account_missing_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,8 +294,9 @@ class _AppendOnlyQuerySet(models.QuerySet):
 class LedgerEntry(models.Model):
     """Append-only money movement; an account's balance is the sum of its entries."""
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT)
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    # Covered by the (practice, kind) and (account, effective_on) indexes.
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
     amount_cents = models.BigIntegerField(help_text="Signed: placements add, payments subtract")
     effective_on = models.DateField()
