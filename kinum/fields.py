@@ -124,7 +124,9 @@ class BlindIndexField(models.CharField):
 class EncryptedModel(models.Model):
     """Base for models holding encrypted fields: `row_uid` is the row's binding in the ciphertext."""
 
-    row_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # Random per row and never looked up, so no (unique) index: it would cost every import a random
+    # B-tree insert per row and buy nothing (uuid4 values do not collide).
+    row_uid = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         abstract = True
