@@ -35,7 +35,7 @@ lint: install
 typecheck: install keys
 	$(VENV)/bin/mypy .
 
-test: install keys lint
+test: install keys lint typecheck
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -20,23 +20,24 @@ from balances.scoring.selectors import (
     segment_summary,
 )
 from balances.scoring.services import account_exclusion_set, segment_exclusion_set
+from kinum.types import AuthedHttpRequest
 from practices.models import Practice
 from practices.selectors import practice_get_for_user, practices_for_user
 from reporting.projection import chart_data, projection_pdf_bytes
 
 
 @login_required
-def portal_home(request: HttpRequest) -> HttpResponse:
+def portal_home(request: AuthedHttpRequest) -> HttpResponse:
     """A practice manager with one practice goes straight to it; with several, picks one."""
-    practices = list(practices_for_user(request.user).only("slug", "name"))  # type: ignore[arg-type]
+    practices = list(practices_for_user(request.user).only("slug", "name"))
     if len(practices) == 1:
         return redirect("reporting:portal", practice_slug=practices[0].slug)
     return render(request, "reporting/portal_pick.html", {"practices": practices})
 
 
 @login_required
-def portal(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def portal(request: AuthedHttpRequest, practice_slug: str) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     return render(request, "reporting/portal.html", {"practice": practice})
 
 
@@ -53,8 +54,8 @@ def _require_manager(user: User, practice: Practice) -> None:
         raise PermissionDenied("Only the practice's managers can do this")
 
 
-def _projection_context(request: HttpRequest, practice_slug: str, batch_id: int) -> dict:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def _projection_context(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> dict:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     batch = analysis_batch_get_for_practice(practice, batch_id=batch_id)
     review = analysis_review_for(batch)
     declined = review is not None and review.decision == AnalysisDecision.DECLINED
@@ -69,17 +70,17 @@ def _projection_context(request: HttpRequest, practice_slug: str, batch_id: int)
         "projection": projection,
         "segments": list((projection or {}).get("by_segment", {}).values()),
         "chart_data": chart_data(projection) if projection else None,
-        "can_decide": request.user.role in {Role.PRACTICE_MANAGER, Role.ADMIN},  # type: ignore[union-attr]
+        "can_decide": request.user.role in {Role.PRACTICE_MANAGER, Role.ADMIN},
     }
 
 
 @login_required
-def projection(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+def projection(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     return render(request, "reporting/projection.html", _projection_context(request, practice_slug, batch_id))
 
 
 @login_required
-def projection_pdf(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+def projection_pdf(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     context = _projection_context(request, practice_slug, batch_id)
     if context["projection"] is None:
         raise Http404("This analysis was declined and its data purged")
@@ -91,12 +92,12 @@ def projection_pdf(request: HttpRequest, practice_slug: str, batch_id: int) -> H
 
 @login_required
 @require_POST
-def projection_approve(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def projection_approve(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     batch = analysis_batch_get_for_practice(practice, batch_id=batch_id)
-    _require_manager(request.user, practice)  # type: ignore[arg-type]
+    _require_manager(request.user, practice)
     try:
-        analysis_approve(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        analysis_approve(actor=request.user, batch=batch)
     except AnalysisDecisionError as exc:
         messages.error(request, str(exc))
         return redirect("reporting:projection", practice_slug=practice.slug, batch_id=batch.pk)
@@ -109,12 +110,12 @@ def projection_approve(request: HttpRequest, practice_slug: str, batch_id: int) 
 
 @login_required
 @require_POST
-def projection_decline(request: HttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def projection_decline(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     batch = analysis_batch_get_for_practice(practice, batch_id=batch_id)
-    _require_manager(request.user, practice)  # type: ignore[arg-type]
+    _require_manager(request.user, practice)
     try:
-        analysis_decline(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        analysis_decline(actor=request.user, batch=batch)
     except AnalysisDecisionError as exc:
         messages.error(request, str(exc))
     else:
@@ -136,8 +137,8 @@ def _placement_upload_url(practice: Practice) -> str:
 
 
 @login_required
-def segments(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def segments(request: AuthedHttpRequest, practice_slug: str) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     rows = segment_summary(practice=practice)
     for row in rows:
         row["label"] = Segment(row["segment"]).label
@@ -148,8 +149,8 @@ def segments(request: HttpRequest, practice_slug: str) -> HttpResponse:
 
 
 @login_required
-def segment_accounts(request: HttpRequest, practice_slug: str, segment: str) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def segment_accounts(request: AuthedHttpRequest, practice_slug: str, segment: str) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     if segment not in Segment.values:
         raise Http404("No such segment")
     accounts = [
@@ -179,17 +180,17 @@ def segment_accounts(request: HttpRequest, practice_slug: str, segment: str) -> 
 
 @login_required
 @require_POST
-def segment_exclude(request: HttpRequest, practice_slug: str, segment: str) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def segment_exclude(request: AuthedHttpRequest, practice_slug: str, segment: str) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     if segment not in Segment.values:
         raise Http404("No such segment")
-    _require_manager(request.user, practice)  # type: ignore[arg-type]
+    _require_manager(request.user, practice)
     excluded = request.POST.get("excluded") == "1"
     segment_exclusion_set(
         actor=request.user,
         practice=practice,
         segment=segment,
-        excluded=excluded,  # type: ignore[arg-type]
+        excluded=excluded,
         reason=request.POST.get("reason", "")[:200],
     )
     messages.success(
@@ -200,15 +201,15 @@ def segment_exclude(request: HttpRequest, practice_slug: str, segment: str) -> H
 
 @login_required
 @require_POST
-def account_exclude(request: HttpRequest, practice_slug: str, account_id: int) -> HttpResponse:
-    practice = practice_get_for_user(request.user, slug=practice_slug)  # type: ignore[arg-type]
+def account_exclude(request: AuthedHttpRequest, practice_slug: str, account_id: int) -> HttpResponse:
+    practice = practice_get_for_user(request.user, slug=practice_slug)
     account = account_get_for_practice(practice, account_id=account_id)
-    _require_manager(request.user, practice)  # type: ignore[arg-type]
+    _require_manager(request.user, practice)
     excluded = request.POST.get("excluded") == "1"
     account_exclusion_set(
         actor=request.user,
         account=account,
-        excluded=excluded,  # type: ignore[arg-type]
+        excluded=excluded,
         reason=request.POST.get("reason", "")[:200],
     )
     messages.success(

@@ -66,7 +66,8 @@ def build() -> dict[str, dict[str, object]]:
         if not total:
             continue
         main_state = states[code].most_common(1)[0][0]
-        kept, dropped = [], []
+        kept: list[str] = []
+        dropped: list[str] = []
         for group in groups.values():
             n = sum(group.values())
             representative = group.most_common(1)[0][0]

@@ -666,8 +666,8 @@ class _Worker:
         acc = Account(row_number=line, account_key=key)
         d = _Draft(acc)
         get = raw.get
-        for v in raw.values():
-            if len(v) > MAX_CELL_CHARS:
+        for cell in raw.values():
+            if len(cell) > MAX_CELL_CHARS:
                 d.too_long = True
                 return d
         # names
@@ -694,11 +694,11 @@ class _Worker:
         except InvalidValue:
             d.amount_invalid = True
         for fname, attr in self.money_attrs:
-            v = raw[fname]
-            if v:
-                setattr(acc, attr, self._money_opt(v))
+            cell = raw[fname]
+            if cell:
+                setattr(acc, attr, self._money_opt(cell))
         # dates
-        v = get("dob")
+        v: str | None = get("dob")
         if v:
             acc.dob = self._date(v, d, dob=True)
         v = get("last_payment_date")

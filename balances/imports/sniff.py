@@ -164,7 +164,7 @@ def _detect_encoding(stream: IO[bytes], head: bytes) -> tuple[str, list[str]]:
         if head.startswith(bom):
             return name, []
     stream.seek(0)
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
         while block := stream.read(_BLOCK):
             decoder.decode(block)

@@ -40,7 +40,7 @@ def writeoff_calculation(query: QueryDict) -> dict:
     without JavaScript; static/js/calculator.js updates the same figure as the visitor types)."""
     per_month = _positive(query.get("per_month"), maximum=100_000)
     average = _positive(query.get("average"), maximum=100_000)
-    result = {
+    result: dict[str, object] = {
         "per_month": per_month,
         "average": average,
         "submitted": "per_month" in query or "average" in query,
