@@ -1,10 +1,12 @@
 from django.urls import path
 
-from balances import views
+from balances import api, views
 
 app_name = "balances"
 
 urlpatterns = [
+    path("api/practices/<slug:practice_slug>/imports/", api.ImportBatchListApi.as_view(), name="api_imports"),
+    path("api/practices/<slug:practice_slug>/accounts/", api.AccountListApi.as_view(), name="api_accounts"),
     path("portal/<slug:practice_slug>/imports/", views.import_upload, name="import_upload"),
     path("portal/<slug:practice_slug>/imports/<int:batch_id>/", views.import_detail, name="import_detail"),
     path(

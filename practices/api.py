@@ -36,6 +36,15 @@ class PracticeScopedMixin:
         return self.model._default_manager.filter(**{self.practice_field: self.practice})
 
 
+class PracticeScopedListApi(PracticeScopedMixin, generics.ListAPIView):
+    """List of one practice's rows of `model`, paginated, ordered by `ordering`."""
+
+    ordering: tuple[str, ...] = ("pk",)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().order_by(*self.ordering)
+
+
 class PracticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Practice
