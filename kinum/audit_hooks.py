@@ -15,30 +15,10 @@ from django.dispatch import Signal
 audit_requested = Signal()
 
 
-def request_audit(
-    *,
-    action: str,
-    actor: Any = None,
-    practice: Any = None,
-    target: Any = None,
-    target_label: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    ip: str | None = None,
-    actor_label: str = "",
-) -> None:
-    responses = audit_requested.send(
-        sender=None,
-        action=action,
-        actor=actor,
-        practice=practice,
-        target=target,
-        target_label=target_label,
-        before=before or {},
-        after=after or {},
-        ip=ip,
-        actor_label=actor_label,
-    )
+def request_audit(**fields: Any) -> None:
+    """Ask for one audit row; the keywords are those of `compliance.audit.audit_record` (action, actor,
+    practice, target, target_label, before, after, ip, actor_label)."""
+    responses = audit_requested.send(sender=None, **fields)
     if not responses:
         # Fail closed: an audited change must never happen without its audit row.
         raise RuntimeError("No audit receiver is connected; is the compliance app installed?")

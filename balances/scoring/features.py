@@ -33,7 +33,8 @@ FORBIDDEN_INPUTS = frozenset(
     }
 )
 
-INPUT_COLUMNS = (
+#: Money and date columns every scoring input reads straight from an account row (placed or analysis).
+LEDGER_FIELDS = (
     "amount_cents",
     "insurance_estimate_cents",
     "total_balance_cents",
@@ -43,6 +44,10 @@ INPUT_COLUMNS = (
     "last_service_on",
     "balance_began_on",
     "aging_days",
+)
+
+INPUT_COLUMNS = (
+    *LEDGER_FIELDS,
     "ref_date",
     "has_mobile",
     "has_email",

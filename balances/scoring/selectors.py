@@ -22,7 +22,7 @@ from balances.models import (
     ScoringModel,
     SegmentExclusion,
 )
-from balances.scoring.features import INPUT_COLUMNS
+from balances.scoring.features import INPUT_COLUMNS, LEDGER_FIELDS
 from balances.scoring.model import LikelihoodModel
 from practices.models import Practice
 
@@ -117,15 +117,7 @@ def batch_inputs(batch: ImportBatch) -> tuple[pd.DataFrame, pd.DataFrame]:
             AnalysisAccount.objects.filter(batch=batch).order_by("id"),
             (
                 "id",
-                "amount_cents",
-                "insurance_estimate_cents",
-                "total_balance_cents",
-                "last_payment_on",
-                "last_statement_on",
-                "first_service_on",
-                "last_service_on",
-                "balance_began_on",
-                "aging_days",
+                *LEDGER_FIELDS,
                 "has_mobile",
                 "has_email",
                 "has_mailing_address",

@@ -23,7 +23,7 @@ from balances.models import (
     Segment,
     SegmentExclusion,
 )
-from balances.scoring.features import INPUT_COLUMNS, compute_features
+from balances.scoring.features import INPUT_COLUMNS, LEDGER_FIELDS, compute_features
 from balances.scoring.model import enough_outcomes, fit
 from balances.scoring.score import score_frame
 from balances.scoring.selectors import account_input_chunks, scoring_model_current
@@ -69,15 +69,7 @@ def resolved_outcomes(*, practice_id: int, now: dt.datetime | None = None) -> tu
         accounts,
         columns=[
             "id",
-            "amount_cents",
-            "insurance_estimate_cents",
-            "total_balance_cents",
-            "last_payment_on",
-            "last_statement_on",
-            "first_service_on",
-            "last_service_on",
-            "balance_began_on",
-            "aging_days",
+            *LEDGER_FIELDS,
             "placed_at",
             "has_mobile",
             "has_email",
