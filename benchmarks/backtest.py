@@ -17,6 +17,7 @@ Prints one JSON object. Uses no database.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -151,7 +152,11 @@ def prior_bracket_report(runs: int, seed: int = 29) -> dict:
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("runs", nargs="?", type=int, default=200, help="bracket runs (default 200)")
+    runs = parser.parse_args().runs
     _ = _logit  # re-exported helper kept for readers of this file
     print(json.dumps({"calibration": calibration_report(), "bracket_calibrated": bracket_report(runs),
                       "bracket_prior_only": prior_bracket_report(max(runs // 2, 20))}, indent=1))  # fmt: skip
