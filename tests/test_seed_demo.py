@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from balances.models import Account, AccountStatus, ImportBatch
+from balances.models import Account, AccountScore, AccountStatus, ImportBatch
 from practices.models import Practice
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,9 @@ def test_seed_demo_creates_every_role_practices_and_balances_and_is_idempotent()
     assert Practice.objects.count() == 2
     assert "password: demo-" in printed and "TOTP secret:" in printed
     placed = Account.objects.filter(status=AccountStatus.PLACED).count()
+    assert (
+        AccountScore.objects.filter(account__status=AccountStatus.PLACED).count() == placed
+    )  # segments page
     assert placed > 150 and Account.objects.filter(status=AccountStatus.REVIEW).count() > 150
 
     call_command("seed_demo", stdout=io.StringIO())

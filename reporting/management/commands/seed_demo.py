@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from accounts.services import user_create
 from balances.demo import seed_demo_balances
+from balances.scoring.services import scoring_run
 from practices.models import FeeModel, PmSystem, Practice, PracticeStatus
 from practices.services import membership_grant, practice_create
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         for index, practice in enumerate(practices.values()):
             # One placed portfolio and one awaiting the practice's review, through the real pipeline.
             seed_demo_balances(practice, rows=300, seed=index + 1, place=index == 0)
+            scoring_run(practice_id=practice.pk)  # now, so the demo's segments page is filled at once
         self.stdout.write(self.style.SUCCESS("\nDemo users (passwords are new on every seed):"))
         for email, role, password, secret in rows:
             self.stdout.write(f"  {role:<20} {email:<34} password: {password}   TOTP secret: {secret}")
