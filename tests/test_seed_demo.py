@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from balances.models import Account, AccountScore, AccountStatus, ImportBatch
+from outreach.models import ContactPoint
 from practices.models import Practice
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,12 @@ def test_seed_demo_creates_every_role_practices_and_balances_and_is_idempotent()
     )  # segments page
     assert placed > 150 and Account.objects.filter(status=AccountStatus.REVIEW).count() > 150
 
+    points = ContactPoint.objects.count()
+    assert points > 300  # phones and e-mails of the demo consumers, for the gate and the why page
+
     call_command("seed_demo", stdout=io.StringIO())
     assert Practice.objects.count() == 2 and ImportBatch.objects.count() == 2
+    assert ContactPoint.objects.count() == points
     assert Account.objects.filter(status=AccountStatus.PLACED).count() == placed
 
 

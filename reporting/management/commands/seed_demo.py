@@ -20,6 +20,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from balances.demo import seed_demo_balances
 from balances.scoring.services import scoring_run
+from outreach.services import contact_points_from_ledger
 from practices.models import FeeModel, PmSystem, Practice, PracticeStatus
 from practices.services import membership_grant, practice_create
 
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             # One placed portfolio and one awaiting the practice's review, through the real pipeline.
             seed_demo_balances(practice, rows=300, seed=index + 1, place=index == 0)
             scoring_run(practice_id=practice.pk)  # now, so the demo's segments page is filled at once
+            # The gate's contact points for the imported phones and e-mails (the why page's channels).
+            contact_points_from_ledger(consumer_ids=practice.consumers.values_list("id", flat=True))
         self.stdout.write(self.style.SUCCESS("\nDemo users (passwords are new on every seed):"))
         for email, role, password, secret in rows:
             self.stdout.write(f"  {role:<20} {email:<34} password: {password}   TOTP secret: {secret}")
