@@ -65,33 +65,30 @@ def _point(
     party: str,
     obtained_on: dt.date | None,
 ) -> ContactPoint:
+    common: dict[str, Any] = {
+        "practice_id": consumer.practice_id,
+        "consumer": consumer,
+        "kind": kind,
+        "type": type,
+        "source": source,
+        "party": party,
+        "obtained_on": obtained_on,
+    }
     if kind == PointKind.PHONE:
         digits = "".join(ch for ch in value if ch.isdigit())[-10:]
         return ContactPoint(
-            practice_id=consumer.practice_id,
-            consumer=consumer,
-            kind=kind,
+            **common,
             value=digits,
             value_index=phone_index(digits),
-            type=type,
-            source=source,
-            party=party,
-            obtained_on=obtained_on,
             area_code=digits[:3],
             time_zones=sorted(timezones.zones_for_area_code(digits[:3])),
         )
     address = value.strip()
     domain = address.rpartition("@")[2].lower()
     return ContactPoint(
-        practice_id=consumer.practice_id,
-        consumer=consumer,
-        kind=kind,
+        **common,
         value=address,
         value_index=email_index(address),
-        type=type,
-        source=source,
-        party=party,
-        obtained_on=obtained_on,
         public_domain=domain if domain in PUBLIC_EMAIL_DOMAINS else "",
     )
 
