@@ -57,6 +57,7 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", "Refused (file problem)"
     FAILED = "failed", "Failed (nothing imported)"
     ALREADY_IMPORTED = "already_imported", "Already imported"
+    EXPIRED = "expired", "Expired: never started, upload deleted"
 
 
 class ImportBatch(models.Model):

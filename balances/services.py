@@ -761,3 +761,21 @@ def import_batch_start(*, batch: ImportBatch) -> None:
 
     if batch.status == ImportStatus.QUEUED:
         transaction.on_commit(lambda: import_batch_run_task.delay(batch.pk))
+
+
+def import_uploads_purge_stale(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Uploads that were never started are PHI kept for nothing: delete them and say so on the batch.
+    The claim is a conditional update, so a batch started meanwhile is left alone."""
+    cutoff = timezone.now() - older_than
+    stale = list(
+        ImportBatch.objects.filter(status=ImportStatus.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    expired = ImportBatch.objects.filter(pk__in=stale, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.EXPIRED,
+        finished_at=timezone.now(),
+        error_detail="The upload was not started within a day and was deleted; nothing was imported.",
+    )
+    ImportUploadChunk.objects.filter(batch_id__in=stale, batch__status=ImportStatus.EXPIRED).delete()
+    return expired

@@ -20,6 +20,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "balances.scoring.tasks.score_all_practices_task",
         "schedule": 24 * 60 * 60,
     },
+    "purge-stale-uploads-hourly": {
+        "task": "balances.tasks.import_uploads_purge_stale_task",
+        "schedule": 60 * 60,
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

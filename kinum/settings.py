@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 
+# An uploaded export is PHI: keep it in memory until the import service encrypts it (Django's default
+# would spool anything over 2.5 MB to an unencrypted temporary file).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
+
 # Progress of long work (imports) for the embedded default; Redis holds it when REDIS_URL is set.
 KINUM_PROGRESS_DIR = VAR_DIR / "progress"
 

@@ -337,3 +337,27 @@ def test_aging_buckets_give_each_account_its_age(practice_a):
                 str(SAMPLES / "eaglesoft_aging-by-responsible-party.csv"))  # fmt: skip
     ages = set(Account.objects.values_list("aging_days", flat=True))
     assert None not in ages and len(ages) > 1  # the scoring's fallback when no date says how old it is
+
+
+@pytest.mark.django_db
+def test_uploads_never_started_are_deleted_after_a_day(practice_a):
+    from django.utils import timezone
+
+    old = services.import_batch_create(
+        actor=None, practice=practice_a, data=generic_csv([row("1", "Smith, Jane", "100.00")]), filename="a.csv",
+        as_of=AS_OF, enqueue=False,
+    )  # fmt: skip
+    fresh = services.import_batch_create(
+        actor=None, practice=practice_a, data=generic_csv([row("2", "Doe, John", "100.00")]), filename="b.csv",
+        as_of=AS_OF, enqueue=False,
+    )  # fmt: skip
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert services.import_uploads_purge_stale() == 1
+    old.refresh_from_db()
+    assert old.status == ImportStatus.EXPIRED and "deleted" in old.error_detail
+    assert not ImportUploadChunk.objects.filter(batch=old).exists()
+    assert ImportUploadChunk.objects.filter(batch=fresh).exists()
+
+
+def test_uploads_never_touch_the_disk_unencrypted(settings):
+    assert settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
