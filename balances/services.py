@@ -21,7 +21,6 @@ from django.utils import timezone
 from accounts.models import User
 from balances.imports import Account as ParsedAccount
 from balances.imports import ImportResult, parse_export
-from balances.imports.codes import FileError
 from balances.models import (
     Account,
     AccountStatus,
@@ -640,10 +639,6 @@ def ledger_balance_mismatches(account_ids: Iterable[int] | None = None) -> list[
     if account_ids is not None:
         accounts = accounts.filter(pk__in=list(account_ids))
     return [a.pk for a in accounts if a.ledger != a.balance_cents]
-
-
-def file_error_is_refusal(code: str) -> bool:
-    return code in {c.value for c in FileError}
 
 
 # --------------------------------------------------------------------------- preview and mapping
