@@ -48,8 +48,20 @@ def _urls_for(ids: dict[str, str]) -> list[tuple[str, str, bool]]:
 
 @pytest.fixture
 def practice_a_ids(practice_a, manager_a, collector_a) -> dict[str, str]:
+    """Real ids of practice A's objects: an import batch, an account and its consumer."""
+    from balances.models import Account
+    from balances.services import import_batch_confirm
+    from balances.tests.test_import_persistence import generic_csv, row, run_import
+
+    batch = run_import(practice_a, generic_csv([row("1", "Smith, Jane", "100.00")]))
+    import_batch_confirm(actor=None, batch=batch)
+    account = Account.objects.get(import_batch=batch)
     membership = manager_a.memberships.first()
     return {
+        "batch_id": str(batch.pk),
+        "account_id": str(account.pk),
+        "consumer_id": str(account.consumer_id),
+        "segment": "standard",
         "practice_slug": practice_a.slug,
         "slug": practice_a.slug,
         "app_label": "practices",
@@ -142,3 +154,37 @@ def test_insider_sees_their_practice(client_a, practice_a):
         client_a.get(reverse("practices:api_detail", args=[practice_a.slug])).json()["name"]
         == practice_a.name
     )
+
+
+def test_outsider_cannot_write_to_practice_a_anywhere(practice_a_ids, client_outsider, practice_a):
+    """POST to every URL that takes practice A's ids: nothing may succeed, and nothing of A changes."""
+    from compliance.models import AuditEvent
+
+    before = AuditEvent.objects.filter(practice=practice_a).count()
+    for name, url, has_args in _urls_for(practice_a_ids):
+        if not has_args or name.startswith("admin:"):
+            continue  # the admin is staff-only and walked above; argument-free URLs are the outsider's own
+        response = client_outsider.post(url, {"excluded": "1", "reason": "x", "token": "000000"})
+        assert response.status_code in (403, 404, 405) or _is_login_redirect(response), (
+            name,
+            url,
+            response.status_code,
+        )
+    assert AuditEvent.objects.filter(practice=practice_a).count() == before
+
+
+def test_the_walks_ids_are_real_for_insiders(practice_a_ids, client_a, collector_a, practice_a):
+    """The outsider walks above mean something only if the same URLs work for practice A's own people."""
+    from conftest import verified_client
+
+    ids = practice_a_ids
+    assert (
+        client_a.get(reverse("balances:import_detail", args=[practice_a.slug, ids["batch_id"]])).status_code
+        == 200
+    )
+    assert (
+        client_a.get(reverse("reporting:segment_accounts", args=[practice_a.slug, "standard"])).status_code
+        == 200
+    )
+    why = reverse("outreach:why", args=[practice_a.slug, ids["consumer_id"]])
+    assert verified_client(collector_a).get(why).status_code == 200
