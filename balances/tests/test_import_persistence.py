@@ -361,3 +361,18 @@ def test_uploads_never_started_are_deleted_after_a_day(practice_a):
 
 def test_uploads_never_touch_the_disk_unencrypted(settings):
     assert settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
+
+@pytest.mark.django_db
+def test_many_chunks_import_completely_with_consistent_ids(practice_a, monkeypatch):
+    """Every chunk allocates its ids after the previous one was written: none collide, none are lost."""
+    real_parse = services.parse_export
+    monkeypatch.setattr(services, "parse_export", lambda *a, **k: real_parse(*a, **{**k, "chunk_rows": 7}))
+    batch = run_import(
+        practice_a, generic_csv([row(str(i), f"Person{i}, Pat", f"{100 + i}.00") for i in range(50)])
+    )
+    assert batch.status == ImportStatus.IMPORTED and batch.accounts_imported == 50
+    assert Account.objects.count() == Consumer.objects.count() == ConsumerPhone.objects.count() == 50
+    assert services.ledger_balance_mismatches() == []
+    names = {a.consumer.last_name: a.balance_cents for a in Account.objects.select_related("consumer")}
+    assert names == {f"Person{i}": (100 + i) * 100 for i in range(50)}  # every row decrypts to its own data
