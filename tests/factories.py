@@ -27,7 +27,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
-    full_name = factory.Sequence(lambda n: f"Staff Member {n}")  # never a patient-like name: tests grep pages for those
+    # Never a patient-like name: tests grep pages for the imported patients' names.
+    full_name = factory.Sequence(lambda n: f"Staff Member {n}")
     role = Role.PRACTICE_MANAGER
 
     @factory.post_generation
