@@ -11,12 +11,21 @@ import shutil
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role, User
 from practices.models import Practice
 from tests.factories import TEST_PASSWORD, MembershipFactory, PracticeFactory, UserFactory
 
 PASSWORD = TEST_PASSWORD
+
+# Property tests check behaviour, not speed: no per-example deadline (a GC pause on a loaded CI machine
+# is not a failure), no example database written into the checkout, and in CI a fixed seed, so a red
+# run can be replayed exactly.
+hypothesis_settings.register_profile(
+    "kinum", deadline=None, database=None, derandomize=bool(os.environ.get("CI"))
+)
+hypothesis_settings.load_profile("kinum")
 
 
 def verified_client(user: User) -> Client:
