@@ -106,6 +106,11 @@ class ImportBatch(models.Model):
     def is_finished(self) -> bool:
         return self.status not in {ImportStatus.QUEUED, ImportStatus.RUNNING}
 
+    @property
+    def awaiting_start(self) -> bool:
+        """Uploaded, not yet started by the practice manager, and its file is still here."""
+        return self.status == ImportStatus.QUEUED and self.upload_chunks.exists()
+
 
 class ImportRejection(EncryptedModel):
     """One rejected record of a batch: row number, the file's account key (encrypted), reason code."""

@@ -55,7 +55,7 @@ def import_upload(request: AuthedHttpRequest, practice_slug: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def import_preview(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
-    if batch.status != ImportStatus.QUEUED or not batch.upload_chunks.exists():
+    if not batch.awaiting_start:
         return redirect("balances:import_detail", practice_slug=practice_slug, batch_id=batch.pk)
     preview = services.import_preview(batch=batch)
     if request.method == "POST" and preview.file_error is None:
@@ -76,7 +76,7 @@ def import_preview(request: AuthedHttpRequest, practice_slug: str, batch_id: int
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: AuthedHttpRequest, practice_slug: str, batch_id: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(request.user, practice_slug=practice_slug, batch_id=batch_id)
-    if batch.status != ImportStatus.QUEUED or not batch.upload_chunks.exists():
+    if not batch.awaiting_start:
         return redirect("balances:import_detail", practice_slug=practice_slug, batch_id=batch.pk)
     preview = services.import_preview(batch=batch)
     headers = preview.header
