@@ -102,14 +102,13 @@ def sealer(column: str) -> Callable[[str | None, str], str | None]:
     ring = keyring()
     cipher = ring.ciphers[ring.current_id]
     prefix = f"{FORMAT_VERSION}:{ring.current_id}:"
-    binding = f"{column}|"
     urandom, b64 = os.urandom, base64.urlsafe_b64encode
 
     def seal(plaintext: str | None, row_uid: str) -> str | None:
         if plaintext is None or plaintext == "":
             return None
         nonce = urandom(_NONCE_BYTES)
-        sealed = cipher.encrypt(nonce, plaintext.encode("utf-8"), (binding + row_uid).encode())
+        sealed = cipher.encrypt(nonce, plaintext.encode("utf-8"), associated_data(column, row_uid))
         return prefix + b64(nonce + sealed).decode("ascii")
 
     return seal
