@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from psycopg.copy import QueuedLibpqWriter
 
 
@@ -97,3 +99,12 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, co
         batch = [as_tuple(row) for row in rows]
         cursor.executemany(sql, batch)
         return len(batch)
+
+
+def column_in(column: str, values: Sequence[Any]) -> Q | RawSQL:
+    """A filter for `column IN values`. On PostgreSQL as `= ANY(%s)` with one array parameter: a
+    5,000-item IN list costs more to build, bind and parse than the query takes to run. `column` is
+    a column name of the queried model (never user input)."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{column} = ANY(%s)", (list(values),), output_field=BooleanField())  # noqa: S611
+    return Q(**{f"{column}__in": values})

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,20 +99,65 @@ def associated_data(column: str, row_uid: str) -> bytes:
 
 
 def sealer(column: str) -> Callable[[str | None, str], str | None]:
-    """An encrypt function for one column, with the key looked up once (the import's hot path)."""
+    """An encrypt function for one column, with the key looked up once (the import's hot path).
+
+    Same output as `encrypt`, minus per-value overheads that dominate at a million values: nonces
+    are cut from a block of OS randomness (still a fresh 96-bit random nonce each, never reused)
+    and the associated data and base64 are built inline."""
     ring = keyring()
     cipher = ring.ciphers[ring.current_id]
     prefix = f"{FORMAT_VERSION}:{ring.current_id}:"
-    urandom, b64 = os.urandom, base64.urlsafe_b64encode
+    aad_prefix = associated_data(column, "")
+    nonces = _NoncePool()
 
     def seal(plaintext: str | None, row_uid: str) -> str | None:
         if plaintext is None or plaintext == "":
             return None
-        nonce = urandom(_NONCE_BYTES)
-        sealed = cipher.encrypt(nonce, plaintext.encode("utf-8"), associated_data(column, row_uid))
-        return prefix + b64(nonce + sealed).decode("ascii")
+        nonce = nonces.take()
+        sealed = cipher.encrypt(nonce, plaintext.encode("utf-8"), aad_prefix + row_uid.encode())
+        return prefix + binascii.b2a_base64(nonce + sealed, newline=False).translate(_URLSAFE).decode("ascii")
 
     return seal
+
+
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+class _NoncePool:
+    """96-bit random nonces, read from the OS a block at a time (one system call per value costs
+    about as much as the encryption). The block grows from 16 to 4,096 nonces, so a sealer used for
+    one value reads little. Locked: two threads sharing a sealer must never get the same nonce."""
+
+    def __init__(self) -> None:
+        self._block = b""
+        self._offset = 0
+        self._next_size = 16
+        self._lock = threading.Lock()
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._offset >= len(self._block):
+                self._block, self._offset = os.urandom(_NONCE_BYTES * self._next_size), 0
+                self._next_size = min(self._next_size * 4, 4096)
+            start = self._offset
+            self._offset += _NONCE_BYTES
+            return self._block[start : self._offset]
+
+
+def new_row_uids(count: int) -> list[str]:
+    """`count` random version-4 UUIDs (as strings) from one read of the OS's random source.
+
+    The same values `uuid.uuid4()` gives, with the version and variant bits set the same way; bulk
+    writers need one per encrypted row, and one system call per row costs more than the encryption.
+    """
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
+    h = raw.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
 
 
 def encrypt(plaintext: str, *, column: str, row_uid: str) -> str:

@@ -69,15 +69,30 @@ def plaintext_size(sealed_sizes: list[int]) -> int:
 class ChunkReader(io.RawIOBase):
     """Seekable reader over sealed chunks fetched on demand by `load(index) -> sealed bytes`."""
 
-    def __init__(self, load: Callable[[int], bytes], *, chunk_count: int, purpose: str, size: int) -> None:
+    def __init__(
+        self,
+        load: Callable[[int], bytes],
+        *,
+        chunk_count: int,
+        purpose: str,
+        size: int,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self._load, self._count, self._purpose, self._size = load, chunk_count, purpose, size
+        self._on_close = on_close
         self._pos = 0
         self._cached_index = -1
         self._cached = b""
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        if not self.closed and self._on_close is not None:
+            self._on_close()
+        self._cached = b""
+        super().close()
 
     def seekable(self) -> bool:
         return True

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db import transaction
 
+from balances.import_rows import email_index, phone_index
 from balances.models import Account, AccountStatus, Consumer, ConsumerPhone, PhoneKind
-from balances.services import email_index, phone_index
 from compliance.audit import audit_record
 from compliance.models import AuditAction
 from compliance.regf import timezones

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import random
 import subprocess
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from balances import services
+from balances.import_rows import account_key_index, email_index
 from balances.imports import parse_export
 from balances.models import (
     Account,
@@ -160,9 +162,9 @@ def test_newer_export_moves_balances_through_the_ledger(practice_a):
         as_of=dt.date(2025, 4, 14),
     )
     by_key = {a.account_key_index: a for a in Account.objects.all()}
-    jane = by_key[services.account_key_index(practice_a.pk, "1")]
-    rita = by_key[services.account_key_index(practice_a.pk, "3")]
-    john = by_key[services.account_key_index(practice_a.pk, "2")]
+    jane = by_key[account_key_index(practice_a.pk, "1")]
+    rita = by_key[account_key_index(practice_a.pk, "3")]
+    john = by_key[account_key_index(practice_a.pk, "2")]
     assert jane.balance_cents == 6000 and jane.placed_amount_cents == 10000
     assert list(jane.entries.order_by("id").values_list("kind", "amount_cents")) == [
         (EntryKind.PLACEMENT, 10000), (EntryKind.PAYMENT, -4000)]  # fmt: skip
@@ -251,7 +253,7 @@ def test_consumer_fields_decrypt_and_derived_fields_are_set(practice_a):
     assert consumer.time_zones == ["America/Los_Angeles"] and consumer.zip3 == "972"
     phone = ConsumerPhone.objects.get()
     assert phone.number == "5035550142" and phone.kind == "mobile" and phone.area_code == "503"
-    assert consumer.email_index == services.email_index("1@example.com")
+    assert consumer.email_index == email_index("1@example.com")
 
 
 # --------------------------------------------------------------------------- no plaintext at rest
@@ -376,3 +378,46 @@ def test_many_chunks_import_completely_with_consistent_ids(practice_a, monkeypat
     assert services.ledger_balance_mismatches() == []
     names = {a.consumer.last_name: a.balance_cents for a in Account.objects.select_related("consumer")}
     assert names == {f"Person{i}": (100 + i) * 100 for i in range(50)}  # every row decrypts to its own data
+
+
+@pytest.mark.django_db
+def test_a_failure_while_encrypting_ahead_rolls_the_whole_import_back(practice_a, monkeypatch):
+    """Chunks are parsed and encrypted in a producer thread; its error must still fail the batch."""
+    from balances.import_rows import AccountSealer
+
+    real = AccountSealer.seal_chunk
+    calls = {"n": 0}
+
+    def fail_on_third_chunk(self, chunk):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("encryption failed")
+        return real(self, chunk)
+
+    monkeypatch.setattr(AccountSealer, "seal_chunk", fail_on_third_chunk)
+    real_parse = services.parse_export
+    monkeypatch.setattr(services, "parse_export", lambda *a, **k: real_parse(*a, **{**k, "chunk_rows": 5}))
+    rows = [row(str(i), f"Person{i}, Pat", "100.00") for i in range(30)]
+    batch = services.import_batch_create(
+        actor=None, practice=practice_a, data=generic_csv(rows), filename="x.csv", as_of=AS_OF, enqueue=False
+    )
+    batch = services.import_batch_run(batch_id=batch.pk)
+    assert batch.status == ImportStatus.FAILED and "RuntimeError" in batch.error_detail
+    assert Consumer.objects.count() == Account.objects.count() == LedgerEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files through /proc")
+def test_the_spooled_upload_reads_the_same_bytes_and_its_file_goes_with_it(practice_a):
+    data = generic_csv([row(str(i), f"Person{i}, Pat", "100.00") for i in range(50)])
+    batch = services.import_batch_create(
+        actor=None, practice=practice_a, data=data, filename="x.csv", as_of=AS_OF, enqueue=False
+    )
+    open_files = len(os.listdir("/proc/self/fd"))
+    spooled = services.spool_upload(batch)
+    assert len(os.listdir("/proc/self/fd")) == open_files + 1  # the ciphertext spool
+    assert spooled.read() == services.open_upload(batch).read() == data
+    spooled.seek(10)
+    assert spooled.read(5) == data[10:15]
+    spooled.close()
+    assert len(os.listdir("/proc/self/fd")) == open_files

@@ -3,6 +3,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -193,3 +195,37 @@ def test_sealed_marker_survives_reads_without_decrypting():
     note = SecretNote.objects.create(title="Jane")
     fresh = SecretNote.objects.get(pk=note.pk)
     assert isinstance(fresh.__dict__["title"], Sealed)  # nothing decrypted until the attribute is read
+
+
+def test_new_row_uids_are_distinct_version_4_uuids():
+    uids = crypto.new_row_uids(5000)
+    parsed = [uuid.UUID(u) for u in uids]
+    assert len(set(uids)) == 5000
+    assert all(u.version == 4 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert all(str(p) == u for p, u in zip(parsed, uids, strict=True))
+
+
+def test_a_sealer_never_repeats_a_nonce_across_blocks_and_threads():
+    seal = crypto.sealer("balances.Consumer.full_name")
+    nonces: list[bytes] = []
+
+    def work():
+        for _ in range(3000):
+            blob = base64.urlsafe_b64decode(seal("Jane", "row")[len("v1:") :].partition(":")[2])
+            nonces.append(blob[:12])
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(nonces) == 9000 and len(set(nonces)) == 9000
+
+
+def test_sealer_output_decrypts_like_encrypt_and_is_bound_to_its_row():
+    seal = crypto.sealer("balances.Consumer.city")
+    stored = seal("Portland", "row-1")
+    assert crypto.decrypt(stored, column="balances.Consumer.city", row_uid="row-1") == "Portland"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(stored, column="balances.Consumer.city", row_uid="row-2")
+    assert seal("", "row-1") is None and seal(None, "row-1") is None

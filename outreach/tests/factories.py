@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from balances.import_rows import account_key_index
 from balances.models import Account, AccountStatus, Consumer, ImportBatch, LedgerEntry
-from balances.services import account_key_index
 from outreach.models import ContactPoint, PointKind, PointType
 from outreach.services import contact_point_add
 from practices.models import Practice

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from balances.import_rows import phone_index
 from balances.models import ConsumerPhone
-from balances.services import phone_index
 from compliance.regf.rules import InboundClass, RuleId, Verdict
 from outreach.models import CeaseNotice, ContactPoint, Dispute, PointEvent, PointKind
 from outreach.services import (
