@@ -14,6 +14,14 @@ from django.db import models
 
 from kinum.fields import BlindIndexField, EncryptedDateField, EncryptedModel, EncryptedTextField
 
+# Bulk pointers: a foreign key on an import-written table (one row per account, a million per file)
+# that points at a practice or an import batch, when the row's parent already carries a checked FK.
+# A database FK check costs PostgreSQL a trigger and a locking look-up per row: measured, the import's
+# twelve checks per account took more server time than the COPYs themselves. Practices and batches
+# are never deleted (PROTECT, no delete in the admin) and these ids are set by the import service
+# from the batch, never from input; balances/tests/test_import_persistence.py checks that every such
+# pointer agrees with its parent after imports. Django still enforces PROTECT on delete.
+
 
 class Segment(models.TextChoices):
     """Explainable outreach segments (balances.scoring.segments holds the rules and cadences)."""
@@ -195,7 +203,11 @@ class PhoneKind(models.TextChoices):
 
 
 class ConsumerPhone(EncryptedModel):
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, db_index=False)
+    # Denormalised from the consumer for the (practice, number) look-up. No database FK check (see
+    # "Bulk pointers" above): the consumer FK is checked, and the consumer's own practice FK with it.
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="phones")
     number = EncryptedTextField()
     number_index = BlindIndexField()
@@ -220,10 +232,14 @@ class Account(models.Model):
     consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="accounts")
     account_key_index = BlindIndexField()
     import_batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, related_name="accounts", db_index=False
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        db_index=False,
+        db_constraint=False,
     )
     last_seen_batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, related_name="+", db_index=False
+        ImportBatch, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.REVIEW)
     placed_amount_cents = models.BigIntegerField()
@@ -300,13 +316,18 @@ class _AppendOnlyQuerySet(models.QuerySet):
 class LedgerEntry(models.Model):
     """Append-only money movement; an account's balance is the sum of its entries."""
 
-    # Covered by the (practice, kind) and (account, effective_on) indexes.
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, db_index=False)
+    # Covered by the (practice, kind) and (account, effective_on) indexes. Denormalised from the
+    # account (whose FK is checked); no database FK check of its own (see "Bulk pointers").
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
     amount_cents = models.BigIntegerField(help_text="Signed: placements add, payments subtract")
     effective_on = models.DateField()
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
     memo = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,16 +12,23 @@ import io
 import logging
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from balances.import_rows import CONSUMER_SECRETS, AccountSealer, SealedAccount
-from balances.imports import Account as ParsedAccount
+from balances.import_rows import (
+    ACCOUNT_COLUMNS,
+    CONSUMER_COLUMNS,
+    ENTRY_COLUMNS,
+    PHONE_COLUMNS,
+    AccountSealer,
+    SealedAccount,
+)
 from balances.imports import ImportResult, parse_export
 from balances.models import (
     Account,
@@ -36,12 +43,12 @@ from balances.models import (
     ImportUploadChunk,
     LedgerEntry,
 )
-from balances.scoring.features import aging_days_from_buckets
 from compliance.audit import audit_record
 from compliance.models import AuditAction
 from kinum import crypto
-from kinum.bulk import allocate_ids, column_in, insert_rows
+from kinum.bulk import allocate_ids, column_in, copy_rows, insert_rows
 from kinum.encrypted_stream import ChunkReader, encrypt_chunks
+from kinum.forked import ForkedProducer, fork_available
 from kinum.progress import progress_set
 from kinum.run_ahead import run_ahead
 from practices.models import Practice
@@ -277,8 +284,8 @@ def _earlier_identical_import(batch: ImportBatch) -> ImportBatch | None:
 
 
 def _persist(batch: ImportBatch, result: ImportResult, total_lines: int) -> ImportCounts:
-    """Write the accepted accounts chunk by chunk. A producer thread parses and encrypts the next
-    chunk while this thread writes the current one, so Python's work and the database's overlap."""
+    """Write the accepted accounts chunk by chunk while the next chunks are parsed and encrypted
+    elsewhere (`_sealed_chunks`), so Python's work and the database's overlap."""
     counts = ImportCounts()
     key = progress_key(batch.pk)
     progress_set(key, done=0, total=total_lines, stage="importing")
@@ -287,19 +294,37 @@ def _persist(batch: ImportBatch, result: ImportResult, total_lines: int) -> Impo
         # rather than all at COMMIT, when nothing is left to overlap with. Same checks, same rows.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    sealer = AccountSealer(batch.practice_id)
-    sealed_chunks = (sealer.seal_chunk(chunk) for chunk in result.iter_account_chunks())
-    for sealed in run_ahead(sealed_chunks, name=f"import-{batch.pk}"):
-        created, updated = _persist_chunk(batch, sealed)
+    sealer = AccountSealer(
+        practice_id=batch.practice_id, batch_id=batch.pk, as_of=batch.as_of, now=timezone.now()
+    )
+    for sealed in _sealed_chunks(result, sealer, total_lines):
+        created, updated = _persist_chunk(batch, sealed, sealer.entry_tail)
         counts.created += created
         counts.updated += updated
-        counts.rows_done = sealed[-1].parsed.row_number if sealed else counts.rows_done
+        counts.rows_done = sealed[-1].row_number if sealed else counts.rows_done
         progress_set(key, done=counts.rows_done, total=total_lines, stage="importing")
     progress_set(key, done=total_lines, total=total_lines, stage="finishing")
     return counts
 
 
-def _persist_chunk(batch: ImportBatch, chunk: list[SealedAccount]) -> tuple[int, int]:
+def _sealed_chunks(
+    result: ImportResult, sealer: AccountSealer, total_lines: int
+) -> Iterator[list[SealedAccount]]:
+    """The parse's accepted accounts, encrypted, a chunk at a time. A large file is parsed in a
+    child process (a second CPU; the parse state comes back into `result` at the end); a small one
+    in a thread, which overlaps only with the database's waits but costs no fork."""
+    chunks = (sealer.seal_chunk(chunk) for chunk in result.iter_account_chunks())
+    if total_lines < settings.KINUM_IMPORT_PROCESS_MIN_LINES or not fork_available():
+        yield from run_ahead(chunks, name="import-producer")
+        return
+    producer: ForkedProducer[list[SealedAccount]] = ForkedProducer(lambda: chunks, finish=result.parse_state)
+    yield from producer
+    result.absorb(producer.outcome)
+
+
+def _persist_chunk(
+    batch: ImportBatch, chunk: list[SealedAccount], entry_tail: tuple[Any, ...]
+) -> tuple[int, int]:
     existing = {
         row["account_key_index"]: row
         for row in Account.objects.filter(
@@ -307,146 +332,45 @@ def _persist_chunk(batch: ImportBatch, chunk: list[SealedAccount]) -> tuple[int,
         ).values("id", "account_key_index", "balance_cents")
     }
     # An account already on file keeps its consumer; the rows sealed for it in advance are dropped.
-    _create_accounts(batch, [s for s in chunk if s.key_index not in existing])
-    _update_balances(batch, [(existing[s.key_index], s.parsed) for s in chunk if s.key_index in existing])
+    _create_accounts(batch, [s for s in chunk if s.key_index not in existing], entry_tail)
+    _update_balances(
+        batch, [(existing[s.key_index], s.amount_cents) for s in chunk if s.key_index in existing]
+    )
     return len(chunk) - len(existing), len(existing)
 
 
-_CONSUMER_COLUMNS = (
-    "id",
-    "row_uid",
-    "practice_id",
-    "account_key_index",
-    *CONSUMER_SECRETS,
-    "email_index",
-    "state",
-    "zip3",
-    "time_zones",
-    "has_mobile",
-    "has_email",
-    "has_mailing_address",
-    "language",
-    "created_at",
-)
-
-_ACCOUNT_COLUMNS = (
-    "id",
-    "practice_id",
-    "consumer_id",
-    "account_key_index",
-    "import_batch_id",
-    "last_seen_batch_id",
-    "status",
-    "placed_amount_cents",
-    "balance_cents",
-    "total_balance_cents",
-    "insurance_estimate_cents",
-    "last_payment_on",
-    "last_payment_cents",
-    "last_statement_on",
-    "first_service_on",
-    "last_service_on",
-    "balance_began_on",
-    "location",
-    "warnings",
-    "placed_at",
-    "missing_since_batch_id",
-    "created_at",
-    "updated_at",
-)
-_PHONE_COLUMNS = ("row_uid", "practice_id", "consumer_id", "number", "number_index", "kind", "area_code")
-_ENTRY_COLUMNS = (
-    "practice_id",
-    "account_id",
-    "kind",
-    "amount_cents",
-    "effective_on",
-    "import_batch_id",
-    "memo",
-    "created_at",
-)
-
-
-def _account_row(
-    account_id: int, consumer_id: int, idx: str, batch: ImportBatch, parsed: ParsedAccount, now
-) -> dict:
-    return {
-        "id": account_id,
-        "practice_id": batch.practice_id,
-        "consumer_id": consumer_id,
-        "account_key_index": idx,
-        "import_batch_id": batch.pk,
-        "last_seen_batch_id": batch.pk,
-        "status": AccountStatus.REVIEW.value,
-        "placed_amount_cents": parsed.amount_cents,
-        "balance_cents": parsed.amount_cents,
-        "total_balance_cents": parsed.total_balance_cents,
-        "insurance_estimate_cents": parsed.insurance_estimate_cents,
-        "last_payment_on": parsed.last_payment_date,
-        "last_payment_cents": parsed.last_payment_cents,
-        "last_statement_on": parsed.last_statement_date,
-        "first_service_on": parsed.first_service_date,
-        "last_service_on": parsed.last_service_date,
-        "balance_began_on": parsed.date_balance_began,
-        "location": (parsed.location or "")[:120],
-        "aging_days": aging_days_from_buckets(
-            parsed.bal_0_30_cents, parsed.bal_31_60_cents, parsed.bal_61_90_cents, parsed.bal_over_90_cents
-        ),
-        "warnings": [str(w) for w in parsed.warnings],
-        "placed_at": None,
-        "missing_since_batch_id": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _create_accounts(batch: ImportBatch, new: list[SealedAccount]) -> None:
+def _create_accounts(batch: ImportBatch, new: list[SealedAccount], entry_tail: tuple[Any, ...]) -> None:
     """Give the sealed consumers, accounts, phones and placement entries their ids and stream them in."""
     if not new:
         return
-    now = timezone.now()
     consumer_ids = allocate_ids(Consumer, len(new))
     account_ids = allocate_ids(Account, len(new))
-    for sealed, consumer_id in zip(new, consumer_ids, strict=True):
-        sealed.consumer.update(id=consumer_id, created_at=now)
-        for phone in sealed.phones:
-            phone["consumer_id"] = consumer_id
-    insert_rows(Consumer, (sealed.consumer for sealed in new), columns=_CONSUMER_COLUMNS)
-    insert_rows(
+    pairs = list(zip(consumer_ids, new, strict=True))
+    copy_rows(Consumer, ((cid, *sealed.consumer) for cid, sealed in pairs), columns=CONSUMER_COLUMNS)
+    copy_rows(
         Account,
-        (
-            _account_row(account_id, consumer_id, sealed.key_index, batch, sealed.parsed, now)
-            for account_id, consumer_id, sealed in zip(account_ids, consumer_ids, new, strict=True)
-        ),
-        columns=_ACCOUNT_COLUMNS,
+        ((aid, cid, *sealed.account) for aid, (cid, sealed) in zip(account_ids, pairs, strict=True)),
+        columns=ACCOUNT_COLUMNS,
     )
-    insert_rows(ConsumerPhone, (phone for sealed in new for phone in sealed.phones), columns=_PHONE_COLUMNS)
-    insert_rows(
+    copy_rows(
+        ConsumerPhone,
+        ((cid, *phone) for cid, sealed in pairs for phone in sealed.phones),
+        columns=PHONE_COLUMNS,
+    )
+    copy_rows(
         LedgerEntry,
-        (
-            {
-                "practice_id": batch.practice_id,
-                "account_id": account_id,
-                "kind": EntryKind.PLACEMENT.value,
-                "amount_cents": sealed.parsed.amount_cents,
-                "effective_on": batch.as_of,
-                "import_batch_id": batch.pk,
-                "memo": "",
-                "created_at": now,
-            }
-            for account_id, sealed in zip(account_ids, new, strict=True)
-        ),
-        columns=_ENTRY_COLUMNS,
+        ((aid, sealed.amount_cents, *entry_tail) for aid, sealed in zip(account_ids, new, strict=True)),
+        columns=ENTRY_COLUMNS,
     )
 
 
-def _update_balances(batch: ImportBatch, pairs: list[tuple[Any, ParsedAccount]]) -> None:
+def _update_balances(batch: ImportBatch, pairs: list[tuple[Any, int]]) -> None:
     """A newer export moves balances through ledger entries: lower = payment, higher = adjustment."""
     if not pairs:
         return
     entries = []
-    for row, parsed in pairs:
-        delta = parsed.amount_cents - row["balance_cents"]
+    for row, amount_cents in pairs:
+        delta = amount_cents - row["balance_cents"]
         if delta:
             entries.append(
                 LedgerEntry(
@@ -461,10 +385,8 @@ def _update_balances(batch: ImportBatch, pairs: list[tuple[Any, ParsedAccount]])
             )
     LedgerEntry.objects.bulk_create(entries)
     accounts = [
-        Account(
-            id=row["id"], balance_cents=parsed.amount_cents, last_seen_batch=batch, missing_since_batch=None
-        )
-        for row, parsed in pairs
+        Account(id=row["id"], balance_cents=amount_cents, last_seen_batch=batch, missing_since_batch=None)
+        for row, amount_cents in pairs
     ]
     Account.objects.bulk_update(accounts, ["balance_cents", "last_seen_batch", "missing_since_batch"])
 

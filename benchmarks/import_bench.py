@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 BENCH_DB = "kinum_bench"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def recreate_database(server: str) -> None:
@@ -119,6 +119,7 @@ def main() -> None:
     print(f"plain COPY reference:  {copy_elapsed:,.2f} s = {args.rows / copy_elapsed:,.0f} rows/s")
     print(f"ratio to COPY:         {elapsed / copy_elapsed:,.1f}x")
     print(f"peak RSS:              {rss_import:,.0f} MB (before the import: {rss_before:,.0f} MB)")
+    print(f"peak RSS of the parse: {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB (the forked producer process)")
 
 
 if __name__ == "__main__":

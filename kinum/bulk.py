@@ -45,13 +45,23 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _json(value: Any) -> Any:
+    """A JSON column's value: text is taken as already-encoded JSON (db-ready; bulk callers encode
+    each distinct value once), anything else is encoded here."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
 def _adapter(field: models.Field, vendor: str) -> Callable[[Any], Any]:
     if isinstance(field, models.JSONField):
-        return lambda v: None if v is None else json.dumps(v)
+        return _json
     if vendor == "postgresql":
         return _identity
     if isinstance(field, models.UUIDField):
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+        return lambda v: (
+            v.hex if isinstance(v, uuid.UUID) else v.replace("-", "") if isinstance(v, str) else v
+        )
     if isinstance(field, models.DateTimeField):
         return lambda v: None if v is None else connection.ops.adapt_datetimefield_value(v)
     if isinstance(field, models.DateField):
@@ -60,26 +70,27 @@ def _adapter(field: models.Field, vendor: str) -> Callable[[Any], Any]:
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, columns: Sequence[str]) -> int:
-    """Insert rows given as {attname: db-ready value}; `columns` names the attnames the rows carry (the
-    id included, when allocated). Every other concrete field gets its model default, so a field added
-    to the model later needs no change here."""
-    given = set(columns)
-    defaults = {
-        f.attname: f.get_default()
-        for f in model._meta.concrete_fields
-        if f.attname not in given and not f.primary_key
-    }
-    columns = [*columns, *defaults]
-    fields = [_field_by_attname(model, name) for name in columns]
-    adapters = [_adapter(f, connection.vendor) for f in fields]
-    needs_adapting = [i for i, adapt in enumerate(adapters) if adapt is not _identity]
-    if defaults:
-        rows = ({**defaults, **row} for row in rows)
+    """Insert rows given as {attname: db-ready value}; `columns` names the attnames the rows carry."""
+    return copy_rows(model, ([row[name] for name in columns] for row in rows), columns=columns)
 
-    def as_tuple(row: dict[str, Any]) -> list[Any]:
-        values = [row[name] for name in columns]
-        for i in needs_adapting:
-            values[i] = adapters[i](values[i])
+
+def copy_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], *, columns: Sequence[str]) -> int:
+    """Insert rows given as sequences of db-ready values in `columns` order (the id included, when
+    allocated). Every other concrete field gets its model default, so a field added to the model
+    later needs no change here."""
+    given = set(columns)
+    default_fields = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
+    defaults = tuple(f.get_default() for f in default_fields)
+    fields = [_field_by_attname(model, name) for name in columns] + default_fields
+    adapters = [_adapter(f, connection.vendor) for f in fields]
+    needs_adapting = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not _identity]
+
+    def as_values(row: Sequence[Any]) -> Sequence[Any]:
+        if not needs_adapting and not defaults:
+            return row
+        values = [*row, *defaults]
+        for i, adapt in needs_adapting:
+            values[i] = adapt(values[i])
         return values
 
     db_columns = ", ".join(f'"{f.column}"' for f in fields)
@@ -91,12 +102,12 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, co
             sql = f'COPY "{table}" ({db_columns}) FROM STDIN'
             with cursor.cursor.copy(sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
                 for row in rows:
-                    copy.write_row(as_tuple(row))
+                    copy.write_row(as_values(row))
                     count += 1
             return count
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f'INSERT INTO "{table}" ({db_columns}) VALUES ({placeholders})'  # noqa: S608 (names from model meta)
-        batch = [as_tuple(row) for row in rows]
+        batch = [as_values(row) for row in rows]
         cursor.executemany(sql, batch)
         return len(batch)
 

@@ -262,6 +262,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
 
 # Progress of long work (imports) for the embedded default; Redis holds it when REDIS_URL is set.
 KINUM_PROGRESS_DIR = VAR_DIR / "progress"
+# Files with at least this many lines are parsed and encrypted in a forked child process while the
+# worker writes to the database (two CPUs instead of one); smaller ones in a thread (no fork cost).
+KINUM_IMPORT_PROCESS_MIN_LINES = env.int("KINUM_IMPORT_PROCESS_MIN_LINES", default=20_000)
 
 # --- DRF ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

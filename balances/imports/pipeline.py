@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -197,6 +197,17 @@ class ImportResult:
     def run(self) -> ImportResult:
         self.accounts  # noqa: B018 - drives the parse
         return self
+
+    def parse_state(self) -> dict[str, Any]:
+        """What the parse found (counters, report, rejections), without the row iterator: what a
+        child process that ran the parse sends back to the parent (see `absorb`)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    def absorb(self, state: dict[str, Any]) -> None:
+        """Take over the state of this same parse, run to the end in another process."""
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._started, self._chunks = True, None
 
     def summary(self) -> dict[str, Any]:
         """Counters with the keys of shared/samples/expected_results.json."""

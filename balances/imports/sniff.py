@@ -16,6 +16,7 @@ dates become ``YYYY-MM-DD``), with the 1-based physical line (or sheet row) wher
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import os
@@ -140,7 +141,10 @@ class SniffedFile:
                 yield prev + 1, row
                 prev = reader.line_num
         finally:
-            text.detach()
+            # Hand the stream back unclosed. An abandoned parse (finished in a child process, or a
+            # preview that read only the head) may find it already closed by its owner: nothing to do.
+            with contextlib.suppress(ValueError):
+                text.detach()
 
     # -- xlsx -------------------------------------------------------------
     def iter_sheet_rows(self, sheet: str) -> Iterator[tuple[int, list[str] | None]]:

@@ -272,3 +272,22 @@ def test_file_object_and_path_sources(tmp_path):
     assert parse_export(str(p), as_of=AS_OF).run().accounts_imported == 1
     with open(p, "rb") as fh:
         assert parse_export(fh, as_of=AS_OF).run().accounts_imported == 1
+
+
+def test_a_parse_abandoned_after_its_stream_closed_is_collected_quietly(monkeypatch):
+    """The import's child process finishes the parse; the parent's copy is dropped after the upload
+    stream was closed, and must not raise while being garbage-collected."""
+    import gc
+    import sys
+
+    rows = "".join(f'{i},"Doe, Jo",1 Main St,Portland,OR,97201,,,,10.00\r\n' for i in range(500))
+    stream = io.BufferedReader(io.BytesIO((HEADER + rows).encode()))  # as the upload reader
+    result = parse_export(stream, as_of=AS_OF, chunk_rows=2)
+    chunks = result.iter_account_chunks()
+    assert len(next(chunks)) == 2
+    stream.close()
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    del chunks, result
+    gc.collect()
+    assert unraisable == []

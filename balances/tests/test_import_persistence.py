@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from balances import services
 from balances.import_rows import account_key_index, email_index
@@ -182,11 +182,11 @@ def test_failure_mid_import_leaves_nothing_behind(practice_a, monkeypatch):
     calls = {"n": 0}
     real = services._create_accounts
 
-    def fail_on_second_chunk(batch, new):
+    def fail_on_second_chunk(batch, new, entry_tail):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return real(batch, new)
+        return real(batch, new, entry_tail)
 
     monkeypatch.setattr(services, "_create_accounts", fail_on_second_chunk)
     batch = services.import_batch_create(
@@ -366,22 +366,54 @@ def test_uploads_never_touch_the_disk_unencrypted(settings):
 
 
 @pytest.mark.django_db
-def test_many_chunks_import_completely_with_consistent_ids(practice_a, monkeypatch):
+def test_many_chunks_import_completely_with_consistent_ids(practice_a, monkeypatch, producer):
     """Every chunk allocates its ids after the previous one was written: none collide, none are lost."""
     real_parse = services.parse_export
     monkeypatch.setattr(services, "parse_export", lambda *a, **k: real_parse(*a, **{**k, "chunk_rows": 7}))
-    batch = run_import(
-        practice_a, generic_csv([row(str(i), f"Person{i}, Pat", f"{100 + i}.00") for i in range(50)])
-    )
+    rows = [row(str(i), f"Person{i}, Pat", f"{100 + i}.00") for i in range(50)]
+    rows.insert(20, row("no-name", "", "10.00"))  # the report and rejections come back from the producer
+    batch = run_import(practice_a, generic_csv(rows))
     assert batch.status == ImportStatus.IMPORTED and batch.accounts_imported == 50
+    assert batch.accounts_rejected == 1 and ImportRejection.objects.get(batch=batch).row_number == 22
     assert Account.objects.count() == Consumer.objects.count() == ConsumerPhone.objects.count() == 50
     assert services.ledger_balance_mismatches() == []
     names = {a.consumer.last_name: a.balance_cents for a in Account.objects.select_related("consumer")}
     assert names == {f"Person{i}": (100 + i) * 100 for i in range(50)}  # every row decrypts to its own data
 
 
+@pytest.fixture(params=["thread", "process"])
+def producer(request, settings):
+    """Small files are parsed in a thread, large ones in a forked process: run a test both ways."""
+    settings.KINUM_IMPORT_PROCESS_MIN_LINES = 0 if request.param == "process" else 10**9
+    return request.param
+
+
 @pytest.mark.django_db
-def test_a_failure_while_encrypting_ahead_rolls_the_whole_import_back(practice_a, monkeypatch):
+def test_pointers_without_a_database_fk_agree_with_their_parents(practice_a, practice_b, producer):
+    """Phone and ledger practice ids and the batch pointers have no database FK (see "Bulk pointers"
+    in balances/models.py); the import must still set every one of them right."""
+    older = run_import(
+        practice_a, generic_csv([row("1", "Smith, Jane", "100.00"), row("2", "Doe, John", "250")])
+    )
+    newer = run_import(
+        practice_a, generic_csv([row("1", "Smith, Jane", "60.00"), row("3", "Roe, Rita", "95")])
+    )
+    other = run_import(practice_b, generic_csv([row("1", "Smith, Jane", "70.00")]))
+    assert {older.status, newer.status, other.status} == {ImportStatus.IMPORTED}
+    assert ConsumerPhone.objects.count() == 4 and LedgerEntry.objects.count() == 5  # 4 placements, 1 payment
+    assert not ConsumerPhone.objects.exclude(practice_id=F("consumer__practice_id")).exists()
+    assert not LedgerEntry.objects.exclude(practice_id=F("account__practice_id")).exists()
+    assert not LedgerEntry.objects.exclude(import_batch__practice_id=F("practice_id")).exists()
+    assert not Account.objects.exclude(import_batch__practice_id=F("practice_id")).exists()
+    assert not Account.objects.exclude(last_seen_batch__practice_id=F("practice_id")).exists()
+    by_key = {a.account_key_index: a for a in Account.objects.filter(practice=practice_a)}
+    assert by_key[account_key_index(practice_a.pk, "1")].import_batch == older
+    assert by_key[account_key_index(practice_a.pk, "1")].last_seen_batch == newer
+    assert by_key[account_key_index(practice_a.pk, "3")].import_batch == newer
+
+
+@pytest.mark.django_db
+def test_a_failure_while_encrypting_ahead_rolls_the_whole_import_back(practice_a, monkeypatch, producer):
     """Chunks are parsed and encrypted in a producer thread; its error must still fail the batch."""
     from balances.import_rows import AccountSealer
 
