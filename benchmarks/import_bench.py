@@ -119,7 +119,9 @@ def main() -> None:
     print(f"plain COPY reference:  {copy_elapsed:,.2f} s = {args.rows / copy_elapsed:,.0f} rows/s")
     print(f"ratio to COPY:         {elapsed / copy_elapsed:,.1f}x")
     print(f"peak RSS:              {rss_import:,.0f} MB (before the import: {rss_before:,.0f} MB)")
-    print(f"peak RSS of the parse: {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB (the forked producer process)")
+    print(
+        f"peak RSS of the parse: {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB (the forked producer process)"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ the GIL lets only one of them run at a time, so a large import hands the produci
 The child is forked, so it starts with the parent's memory (the lazily opened parse, the keys)
 and needs no set-up; it never touches the parent's database connection (it inherits the socket but
 sends nothing on it, and leaves with `os._exit`, which runs no clean-up that could).
+Every exit path of the parent reaps the child (killing it first if it is still running).
 
 Items and the final `finish()` value travel pickled through a pipe. An exception in the child is
 raised again in the parent; a child that dies (killed, out of memory) becomes a `ChildProcessError`.
@@ -13,9 +14,12 @@ If the parent stops early, the child is terminated and reaped before the iterato
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+import os
 import pickle
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
@@ -24,32 +28,37 @@ T = TypeVar("T")
 
 
 def fork_available() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")
 
 
 class ForkedProducer(Generic[T]):
     """`for item in ForkedProducer(produce, finish)`: items of `produce()` made in a child process;
-    afterwards `.outcome` holds what `finish()` returned in the child (e.g. its counters)."""
+    afterwards `.outcome` holds what `finish()` returned in the child (e.g. its counters).
+
+    A bare `os.fork`, not `multiprocessing.Process`: Celery's prefork workers are daemonic
+    processes, which `multiprocessing` forbids to have children."""
 
     def __init__(self, produce: Callable[[], Iterable[T]], finish: Callable[[], Any]) -> None:
         self._produce, self._finish = produce, finish
         self.outcome: Any = None
 
     def __iter__(self) -> Iterator[T]:
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=self._run_child, args=(send,), name="kinum-producer", daemon=True)
-        child.start()
+        receive, send = multiprocessing.Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the child: produce, then leave without running any of the parent's clean-up
+            receive.close()
+            os._exit(self._run_child(send))
         send.close()  # the parent's copy: EOF on `receive` then means the child is gone
+        reaped = False
         try:
             while True:
                 try:
                     kind, payload = _receive_without_gc(receive)
                 except EOFError:
-                    child.join()
-                    raise ChildProcessError(
-                        f"the producer process stopped (exit code {child.exitcode})"
-                    ) from None
+                    _, status = os.waitpid(pid, 0)
+                    reaped = True
+                    code = os.waitstatus_to_exitcode(status)
+                    raise ChildProcessError(f"the producer process stopped (exit code {code})") from None
                 if kind == "item":
                     yield payload
                 elif kind == "done":
@@ -59,11 +68,14 @@ class ForkedProducer(Generic[T]):
                     raise payload
         finally:
             receive.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
+            if not reaped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(
+                        pid, signal.SIGKILL
+                    )  # a no-op if it already finished; it holds nothing to clean up
+                os.waitpid(pid, 0)
 
-    def _run_child(self, send: Connection) -> None:
+    def _run_child(self, send: Connection) -> int:
         # Everything inherited stays alive until the child exits: keep it out of the collector's
         # way (full collections would walk it, and touching it copies the parent's pages).
         gc.freeze()
@@ -71,8 +83,11 @@ class ForkedProducer(Generic[T]):
             for item in self._produce():
                 send.send(("item", item))
             send.send(("done", self._finish()))
+            return 0
         except BaseException as exc:
-            send.send(("error", _picklable(exc)))
+            with contextlib.suppress(BaseException):
+                send.send(("error", _picklable(exc)))
+            return 1
         finally:
             send.close()
 
