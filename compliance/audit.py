@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import AuditAction, AuditEvent
+from kinum.locks import lock_until_commit
 from kinum.middleware import current_request_id
 
 GENESIS_HASH = "0" * 64
@@ -36,10 +37,7 @@ def compute_row_hash(event: AuditEvent) -> str:
 
 def _lock_chain() -> None:
     """Serialise appends so two writers never chain onto the same predecessor."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('kinum.audit_chain'))")
-    # SQLite serialises writers already (one write transaction at a time).
+    lock_until_commit("kinum.audit_chain")
 
 
 def _target_fields(target: Any, target_label: str) -> tuple[str, str, str]:

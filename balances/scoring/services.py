@@ -29,6 +29,7 @@ from balances.scoring.score import score_frame
 from balances.scoring.selectors import account_input_chunks, scoring_model_current
 from compliance.audit import audit_record
 from compliance.models import AuditAction
+from kinum.locks import lock_until_commit
 from practices.models import Practice
 
 OUTCOME_WINDOW_DAYS = 180
@@ -125,6 +126,9 @@ def scoring_run(*, practice_id: int, calibrate: bool = True, chunk_size: int = 1
     model = scoring_model_current(practice_id=practice_id)
     scored = 0
     with transaction.atomic():
+        # Two runs for one practice (an import's and the nightly one) would both delete the old
+        # scores and then both COPY new ones: the second would hit the first's rows. One at a time.
+        lock_until_commit(f"kinum.scoring:{practice_id}")
         stage = _ScoreStage(practice_id=practice_id, model_version=model.version, scored_at=timezone.now())
         for inputs in account_input_chunks(practice_id=practice_id, chunk_size=chunk_size):
             stage.add(score_frame(inputs, model))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
+from django.db import connection
 
 from balances.models import Account, AccountScore, AccountStatus, Consumer, ScoringModel, Segment
 from balances.scoring.features import INPUT_COLUMNS, Flag, compute_features
@@ -215,3 +217,44 @@ def test_exclusions_are_audited_and_respected(practice_a, manager_a):
     segment_exclusion_set(actor=manager_a, practice=practice_a, segment=Segment.QUICK_WIN, excluded=False)
     actions = list(AuditEvent.objects.filter(practice=practice_a).values_list("action", flat=True))
     assert {"account.exclude", "segment.exclude", "segment.include"} <= set(actions)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scoring_runs_for_one_practice_take_turns(practice_a, monkeypatch):
+    """An import's run and the nightly run can overlap. Each deletes the practice's scores and
+    COPYs new ones; without a lock the second would insert over the first's fresh rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time; the race needs PostgreSQL")
+    import threading
+
+    from balances.scoring import services as scoring_services
+
+    import_sample(practice_a)
+    expected = scoring_run(practice_id=practice_a.pk, calibrate=False)["updated"]
+    assert expected > 0
+    both_deleted = threading.Barrier(2, timeout=2)
+    real_init = scoring_services._ScoreStage.__init__
+
+    def init_then_wait_for_the_other(self, **kwargs):
+        real_init(self, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):  # with the lock, the other never comes
+            both_deleted.wait()
+
+    monkeypatch.setattr(scoring_services._ScoreStage, "__init__", init_then_wait_for_the_other)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            scoring_run(practice_id=practice_a.pk, calibrate=False)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AccountScore.objects.filter(practice=practice_a).count() == expected
