@@ -5,8 +5,9 @@ small ones (`balances.services._persist`), so nothing here may query. Row ids, w
 already exist and the inserts themselves are `balances.services`' job. Encryption binds each value
 to its row's `row_uid`, not to its id, which is why values can be sealed before the ids exist.
 
-Rows are tuples in the column order below, minus the leading id columns the writer fills in;
-tuples because a million-row import ships them between processes and streams them into COPY.
+Rows are tuples in the column order below, minus the leading id columns the writer fills in, with
+every column given (so `kinum.bulk.copy_rows` adds nothing per row): tuples because a million-row
+import ships them between processes and streams them into COPY.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ ACCOUNT_COLUMNS = (
     "warnings",
     "placed_at",
     "missing_since_batch_id",
+    "excluded_from_outreach",
+    "excluded_by_id",
+    "excluded_reason",
+    "excluded_at",
     "created_at",
     "updated_at",
 )
@@ -222,6 +227,10 @@ class AccountSealer:
             _json_list(tuple(str(w) for w in parsed.warnings)),
             None,  # placed_at: set when the practice confirms the placement
             None,  # missing_since_batch
+            False,  # excluded_from_outreach (and by whom, why, when)
+            None,
+            "",
+            None,
             self.now,
             self.now,
         )

@@ -325,8 +325,9 @@ class LedgerEntry(models.Model):
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
     amount_cents = models.BigIntegerField(help_text="Signed: placements add, payments subtract")
     effective_on = models.DateField()
+    # No index either: no query selects entries by batch, and batches are never deleted.
     import_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     memo = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

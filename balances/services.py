@@ -318,7 +318,9 @@ def _sealed_chunks(
         yield from run_ahead(chunks, name="import-producer")
         return
     producer: ForkedProducer[list[SealedAccount]] = ForkedProducer(lambda: chunks, finish=result.parse_state)
-    yield from producer
+    # A thread receives the child's chunks while this one writes, so the child can run ahead by a
+    # few chunks instead of waiting for each COPY to end before it may hand over the next.
+    yield from run_ahead(producer, depth=3, name="import-receiver")
     result.absorb(producer.outcome)
 
 

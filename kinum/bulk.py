@@ -46,16 +46,11 @@ def _identity(value: Any) -> Any:
 
 
 def _json(value: Any) -> Any:
-    """A JSON column's value: text is taken as already-encoded JSON (db-ready; bulk callers encode
-    each distinct value once), anything else is encoded here."""
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value)
+    return None if value is None else json.dumps(value)
 
 
 def _adapter(field: models.Field, vendor: str) -> Callable[[Any], Any]:
-    if isinstance(field, models.JSONField):
-        return _json
+    """What a db-ready value still needs on this database (nothing on PostgreSQL)."""
     if vendor == "postgresql":
         return _identity
     if isinstance(field, models.UUIDField):
@@ -70,28 +65,34 @@ def _adapter(field: models.Field, vendor: str) -> Callable[[Any], Any]:
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, columns: Sequence[str]) -> int:
-    """Insert rows given as {attname: db-ready value}; `columns` names the attnames the rows carry."""
-    return copy_rows(model, ([row[name] for name in columns] for row in rows), columns=columns)
+    """Insert rows given as {attname: value}; `columns` names the attnames the rows carry. Values as
+    for `copy_rows`, except that JSON columns take Python values (encoded here)."""
+    json_at = [
+        i for i, name in enumerate(columns) if isinstance(_field_by_attname(model, name), models.JSONField)
+    ]
+
+    def as_sequence(row: dict[str, Any]) -> list[Any]:
+        values = [row[name] for name in columns]
+        for i in json_at:
+            values[i] = _json(values[i])
+        return values
+
+    return copy_rows(model, map(as_sequence, rows), columns=columns)
 
 
 def copy_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], *, columns: Sequence[str]) -> int:
     """Insert rows given as sequences of db-ready values in `columns` order (the id included, when
-    allocated). Every other concrete field gets its model default, so a field added to the model
-    later needs no change here."""
+    allocated; JSON columns as JSON text). Every other concrete field gets its model default, so a
+    field added to the model later needs no change here. On PostgreSQL, a row with every column
+    given goes to COPY as it is: no per-row work here at all."""
     given = set(columns)
     default_fields = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
-    defaults = tuple(f.get_default() for f in default_fields)
+    defaults = tuple(_default_value(f) for f in default_fields)
     fields = [_field_by_attname(model, name) for name in columns] + default_fields
     adapters = [_adapter(f, connection.vendor) for f in fields]
     needs_adapting = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not _identity]
-
-    def as_values(row: Sequence[Any]) -> Sequence[Any]:
-        if not needs_adapting and not defaults:
-            return row
-        values = [*row, *defaults]
-        for i, adapt in needs_adapting:
-            values[i] = adapt(values[i])
-        return values
+    if defaults or needs_adapting:
+        rows = (_completed(row, defaults, needs_adapting) for row in rows)
 
     db_columns = ", ".join(f'"{f.column}"' for f in fields)
     table = model._meta.db_table
@@ -102,14 +103,28 @@ def copy_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], *, colum
             sql = f'COPY "{table}" ({db_columns}) FROM STDIN'
             with cursor.cursor.copy(sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
                 for row in rows:
-                    copy.write_row(as_values(row))
+                    copy.write_row(row)
                     count += 1
             return count
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f'INSERT INTO "{table}" ({db_columns}) VALUES ({placeholders})'  # noqa: S608 (names from model meta)
-        batch = [as_values(row) for row in rows]
+        batch = list(rows)
         cursor.executemany(sql, batch)
         return len(batch)
+
+
+def _default_value(field: models.Field) -> Any:
+    value = field.get_default()
+    return _json(value) if isinstance(field, models.JSONField) else value
+
+
+def _completed(
+    row: Sequence[Any], defaults: tuple[Any, ...], needs_adapting: list[tuple[int, Callable[[Any], Any]]]
+) -> list[Any]:
+    values = [*row, *defaults]
+    for i, adapt in needs_adapting:
+        values[i] = adapt(values[i])
+    return values
 
 
 def column_in(column: str, values: Sequence[Any]) -> Q | RawSQL:
