@@ -78,7 +78,7 @@ def run_command(*args: str) -> tuple[dict, int]:
 @needs_samples
 @pytest.mark.django_db
 @pytest.mark.parametrize("filename", sorted(EXPECTED["files"]))
-def test_command_gives_each_samples_expected_result(filename, practice_a):
+def test_command_gives_each_samples_expected_result(filename, practice_a, producer):
     expected = EXPECTED["files"][filename]
     result, code = run_command(
         "--practice", practice_a.slug, "--as-of", "2025-03-14", str(SAMPLES / filename)
@@ -221,7 +221,7 @@ def test_batch_is_claimed_once(practice_a):
     ],
     ids=["binary-garbage", "header-only"],
 )
-def test_bad_files_are_refused_with_a_code_and_nothing_stored(practice_a, data, code):
+def test_bad_files_are_refused_with_a_code_and_nothing_stored(practice_a, data, code, producer):
     batch = run_import(practice_a, data)
     assert batch.status == ImportStatus.REFUSED and batch.error_code == code
     assert Account.objects.count() == 0
@@ -294,7 +294,7 @@ def _database_bytes() -> bytes:
 
 @needs_samples
 @pytest.mark.django_db(transaction=True)
-def test_database_holds_no_plaintext_identifier_or_dropped_value(practice_a):
+def test_database_holds_no_plaintext_identifier_or_dropped_value(practice_a, producer):
     samples = ["opendental_user-query_collections-list.txt", "openemr_collections-report.csv",
                "eaglesoft_aging-by-responsible-party.csv", "dentrix_aging-report_two-line_excel-resave.csv"]  # fmt: skip
     secrets: set[str] = set()
