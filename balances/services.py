@@ -211,7 +211,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
         earlier = _earlier_identical_import(batch)
         if earlier is not None:
             return _finish(batch, status=ImportStatus.ALREADY_IMPORTED, duplicate_of=earlier)
-        data = spool_upload(batch)  # parsed in a producer thread: see _persist
+        data = spool_upload(batch)  # parsed ahead of the writer, in a thread or a child: _sealed_chunks
         total_lines = _count_lines(data)  # before parsing: the parser reads the same stream lazily
         result = parse_export(
             data,
