@@ -21,7 +21,8 @@ def _sign_in(page, live_server, user) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-def test_upload_preview_report_and_confirm(page, live_server, manager_a, practice_a, tmp_path):
+def test_upload_preview_report_and_confirm(page, live_server, manager_a, practice_a, tmp_path, producer):
+    """With `producer=process` the import forks from a live-server request thread, other threads running."""
     export = tmp_path / "aging.csv"
     export.write_bytes(generic_csv([row("1", "Smith, Jane", "100.00"), row("2", "Doe, John", "0.00"),
                                     row("3", "Roe, Rita", "1,250.00")]))  # fmt: skip

@@ -381,13 +381,6 @@ def test_many_chunks_import_completely_with_consistent_ids(practice_a, monkeypat
     assert names == {f"Person{i}": (100 + i) * 100 for i in range(50)}  # every row decrypts to its own data
 
 
-@pytest.fixture(params=["thread", "process"])
-def producer(request, settings):
-    """Small files are parsed in a thread, large ones in a forked process: run a test both ways."""
-    settings.KINUM_IMPORT_PROCESS_MIN_LINES = 0 if request.param == "process" else 10**9
-    return request.param
-
-
 @pytest.mark.django_db
 def test_pointers_without_a_database_fk_agree_with_their_parents(practice_a, practice_b, producer):
     """Phone and ledger practice ids and the batch pointers have no database FK (see "Bulk pointers"
