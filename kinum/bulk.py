@@ -2,8 +2,9 @@
 
 Django's `bulk_create` builds a model instance and runs every field's save hooks per value; for a
 million-row import that costs more than the parse, the encryption and the database together. Here the
-caller passes plain dicts of *database-ready* values (already encrypted where the column is), ids are
-allocated up front, and the rows stream straight into the table. Use it only inside a transaction.
+caller passes *database-ready* values (already encrypted where the column is) as tuples in column
+order (`copy_rows`) or as dicts (`insert_rows`), ids are allocated up front, and the rows stream
+straight into the table. Use it only inside a transaction.
 """
 
 from __future__ import annotations
