@@ -142,7 +142,7 @@ def open_upload(batch: ImportBatch) -> IO[bytes]:
     count = _upload_chunk_count(batch)
 
     def load(index: int) -> bytes:
-        return bytes(ImportUploadChunk.objects.values_list("blob", flat=True).get(batch=batch, index=index))
+        return _upload_chunk(batch, index)
 
     reader = ChunkReader(load, chunk_count=count, purpose=_upload_purpose(batch.pk), size=batch.file_size)
     return io.BufferedReader(reader, buffer_size=1 << 16)
@@ -156,7 +156,7 @@ def spool_upload(batch: ImportBatch) -> IO[bytes]:
     spool = tempfile.TemporaryFile()  # closed by the reader
     spans = []
     for index in range(count):
-        blob = ImportUploadChunk.objects.values_list("blob", flat=True).get(batch=batch, index=index)
+        blob = _upload_chunk(batch, index)
         spans.append((spool.tell(), len(blob)))
         spool.write(blob)
 
@@ -169,6 +169,10 @@ def spool_upload(batch: ImportBatch) -> IO[bytes]:
         load, chunk_count=count, purpose=_upload_purpose(batch.pk), size=batch.file_size, on_close=spool.close
     )
     return io.BufferedReader(reader, buffer_size=1 << 16)
+
+
+def _upload_chunk(batch: ImportBatch, index: int) -> bytes:
+    return bytes(ImportUploadChunk.objects.values_list("blob", flat=True).get(batch=batch, index=index))
 
 
 def _upload_chunk_count(batch: ImportBatch) -> int:

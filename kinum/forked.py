@@ -5,11 +5,10 @@ the GIL lets only one of them run at a time, so a large import hands the produci
 The child is forked, so it starts with the parent's memory (the lazily opened parse, the keys)
 and needs no set-up; it never touches the parent's database connection (it inherits the socket but
 sends nothing on it, and leaves with `os._exit`, which runs no clean-up that could).
-Every exit path of the parent reaps the child (killing it first if it is still running).
 
 Items and the final `finish()` value travel pickled through a pipe. An exception in the child is
 raised again in the parent; a child that dies (killed, out of memory) becomes a `ChildProcessError`.
-If the parent stops early, the child is terminated and reaped before the iterator returns.
+Every exit path of the parent reaps the child, killing it first if it stopped early.
 """
 
 from __future__ import annotations
@@ -69,10 +68,9 @@ class ForkedProducer(Generic[T]):
         finally:
             receive.close()
             if not reaped:
+                # It holds nothing to clean up; if it already finished, this only reaps it.
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(
-                        pid, signal.SIGKILL
-                    )  # a no-op if it already finished; it holds nothing to clean up
+                    os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
 
     def _run_child(self, send: Connection) -> int:
